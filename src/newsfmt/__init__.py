@@ -1,0 +1,27 @@
+"""newsfmt: read, check and write the news-entry format of a Markdown news archive."""
+
+from ._errors import ParseError
+from ._io import read, write
+from ._model import Entry, Related, Source, slugify
+from ._parser import parse
+from ._serialize import serialize
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Entry",
+    "ParseError",
+    "Related",
+    "Source",
+    "__version__",
+    "parse",
+    "read",
+    "serialize",
+    "slugify",
+    "write",
+]
+
+# Pickles and reprs name the public module, so the private layout can change.
+for _class in (Entry, Related, Source, ParseError):
+    _class.__module__ = __name__
+del _class

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+
+class ParseError(ValueError):
+    """Text that is not a news entry, with the 1-based line and column of the problem.
+
+    ``str(error)`` reads ``line 16, column 12: expected ..., found ...``, prefixed
+    with ``path: `` when the text came from a file.
+    """
+
+    def __init__(self, message: str, line: int, column: int, path: str | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.path = path
+        text = f"line {line}, column {column}: {message}"
+        super().__init__(text if path is None else f"{path}: {text}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default pickles self.args, which are not __init__'s arguments.
+        return (type(self), (self.message, self.line, self.column, self.path))

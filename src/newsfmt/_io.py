@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import contextlib
+import os
+
+from ._errors import ParseError
+from ._model import Entry
+from ._parser import parse
+from ._serialize import serialize
+
+
+def read(path: str | os.PathLike[str]) -> Entry:
+    """Read and parse one entry file: UTF-8, with or without a BOM.
+
+    A file that does not parse, or is not UTF-8, raises ``ParseError`` with
+    ``.path`` set; a file that cannot be opened raises the usual ``OSError``.
+    """
+    name = os.fspath(path)
+    with open(name, "rb") as file:
+        data = file.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(data[: error.start].decode("utf-8"))
+        raise ParseError(f"expected UTF-8 text, found the byte 0x{data[error.start]:02X}", line, column, name) from None
+    try:
+        return parse(text)
+    except ParseError as error:
+        raise ParseError(error.message, error.line, error.column, name) from None
+
+
+def _position(before: str) -> tuple[int, int]:
+    """The 1-based line and column just after ``before``, counted as ``parse`` counts them."""
+    before = before.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+def write(entry: Entry, path: str | os.PathLike[str]) -> None:
+    """Write an entry's canonical text to a file, replacing it atomically.
+
+    The text goes to a temporary file in the same folder, which is flushed to
+    disk and then renamed over ``path``: a crash leaves the old file or the new
+    one, never half of one. An existing file keeps its permission bits; a new
+    one gets the usual ones (0o666 less the umask). A symlink at ``path`` is
+    replaced by the file, not written through.
+    """
+    try:
+        data = serialize(entry).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(f"the entry cannot be written as UTF-8: {error.reason} at {error.start}") from None
+    target = os.fspath(path)
+    folder, base = os.path.split(target)
+    try:
+        mode: int | None = os.stat(target, follow_symlinks=False).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    temporary, descriptor = _create_temporary(folder, base)
+    try:
+        if mode is not None:
+            os.fchmod(descriptor, mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        os.fsync(descriptor)
+        os.close(descriptor)
+        descriptor = -1
+        os.replace(temporary, target)
+    except BaseException:
+        if descriptor >= 0:
+            os.close(descriptor)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _create_temporary(folder: str, base: str) -> tuple[str, int]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        name = os.path.join(folder, f".{base}.{os.urandom(6).hex()}.tmp")
+        try:
+            return name, os.open(name, flags, 0o666)  # the kernel applies the umask
+        except FileExistsError:
+            continue

@@ -1,0 +1,273 @@
+"""The entry model: frozen value classes that only ever hold values the format can carry.
+
+Every rule lives in a ``*_problem`` function that returns the reason a value is
+invalid, or None. The attrs validators raise ``ValueError`` with that reason and
+the field's name; the parser calls the same functions to put a line and column
+on the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import attrs
+
+# [0-9] rather than \d: \d also matches digits of other scripts.
+# Group 1 is the day, "2016/04/8".
+PATH = re.compile(r"/news/([0-9]{4}/[0-9]{2}/[1-9][0-9]?)/[a-z0-9-]+\.md")
+# A body line that reads as a Markdown heading (FORMAT.md's rule, at column 1).
+_HEADING_LINE = re.compile(r"^#{1,6}(?: |$)", re.MULTILINE)
+_WHITESPACE_AT_LINE_END = re.compile(r"[^\S\n]\n")
+_WHITESPACE = re.compile(r"\s")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+T = TypeVar("T")
+
+
+def show(value: str, limit: int = 60) -> str:
+    """Quote a piece of user text for a one-line message, shortened if long."""
+    import json  # only error paths get here
+
+    if len(value) > limit:
+        value = value[: limit - 3] + "..."
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _found(value: object) -> str:
+    return f"found {type(value).__name__}"
+
+
+def text_problem(value: object) -> str | None:
+    """Headline, source name, related title and tag: one non-empty, trimmed line."""
+    if not isinstance(value, str):
+        return f"expected a string, {_found(value)}"
+    if not value:
+        return "expected text, found an empty string"
+    if "\n" in value or "\r" in value:
+        return f"expected one line, found a line break in {show(value)}"
+    if value != value.strip():
+        return f"expected no whitespace at either end, found {show(value)}"
+    return None
+
+
+def link_text_problem(value: object) -> str | None:
+    """Source name and related title: text that cannot end its link early."""
+    problem = text_problem(value)
+    if problem is None and isinstance(value, str) and "](" in value:
+        return f'expected no "](" (it would end the link text), found {show(value)}'
+    return problem
+
+
+def tag_problem(value: object) -> str | None:
+    problem = text_problem(value)
+    if problem is not None or not isinstance(value, str):
+        return problem
+    if ", " in value:
+        return f'expected no ", " (it separates tags), found {show(value)}'
+    if value.endswith(","):
+        # "a,"+", "+"b" with a space added after the tag would read "a, , b".
+        return f'expected no "," at the end (it would merge with the separator), found {show(value)}'
+    return None
+
+
+def url_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a string, {_found(value)}"
+    if not value:
+        return "expected a URL, found an empty string"
+    if _WHITESPACE.search(value):
+        return f"expected a URL without whitespace, found {show(value)}"
+    return None
+
+
+def path_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a string, {_found(value)}"
+    match = PATH.fullmatch(value)
+    if match is None:
+        return f"expected a related link path like /news/YYYY/MM/D/slug.md, found {show(value)}"
+    if not is_real_day(match[1]):
+        return f"expected a real date in the related link path, found {show(value)}"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)  # an archive links to few distinct days, again and again
+def is_real_day(day: str) -> bool:
+    """Whether ``YYYY/MM/D``, as matched by PATH, is a date of the calendar."""
+    try:
+        _date_of(day)
+    except ValueError:
+        return False
+    return True
+
+
+def _date_of(day: str) -> datetime.date:
+    year, month, day_of_month = day.split("/")
+    return datetime.date(int(year), int(month), int(day_of_month))
+
+
+def body_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a string, {_found(value)}"
+    if not value:
+        return None
+    if "\r" in value:
+        return 'expected "\\n" line breaks, found "\\r"'
+    if value != value.strip():
+        return "expected no whitespace at either end"
+    if "\n\n\n" in value:
+        return "expected paragraphs separated by exactly one blank line, found more"
+    match = _WHITESPACE_AT_LINE_END.search(value)
+    if match is not None:
+        number = value.count("\n", 0, match.start()) + 1
+        return f"expected no whitespace at the end of a line, found some on line {number} of the body"
+    match = _HEADING_LINE.search(value)
+    if match is not None:
+        end = value.find("\n", match.start())
+        heading = value[match.start() : len(value) if end < 0 else end]
+        return f"expected no line that reads as a Markdown heading, found {show(heading)}"
+    return None
+
+
+def date_problem(value: object) -> str | None:
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        return f"expected a datetime.date, {_found(value)}"
+    return None
+
+
+def _rule(problem: Callable[[object], str | None]) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        reason = problem(value)
+        if reason is not None:
+            raise ValueError(f"{type(instance).__name__}.{attribute.name}: {reason}")
+
+    return validate
+
+
+def _as_tuple(value: Iterable[T], field: str, what: str) -> tuple[T, ...]:
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Iterable):
+        raise ValueError(f"{field}: expected a sequence of {what}, {_found(value)}")
+    return tuple(value)
+
+
+def _sources(value: Iterable[Source]) -> tuple[Source, ...]:
+    return _as_tuple(value, "Entry.sources", "Source")
+
+
+def _related(value: Iterable[Related]) -> tuple[Related, ...]:
+    return _as_tuple(value, "Entry.related", "Related")
+
+
+def _context(value: Iterable[str]) -> tuple[str, ...]:
+    return _as_tuple(value, "Related.context", "tags")
+
+
+def _each(kind: type) -> Callable[[Any, attrs.Attribute[Any], tuple[Any, ...]], None]:
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        for index, item in enumerate(value):
+            if not isinstance(item, kind):
+                raise ValueError(
+                    f"{type(instance).__name__}.{attribute.name}[{index}]: expected a {kind.__name__}, {_found(item)}"
+                )
+
+    return validate
+
+
+def _each_tag(instance: Related, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    for index, tag in enumerate(value):
+        reason = tag_problem(tag)
+        if reason is not None:
+            raise ValueError(f"Related.context[{index}]: {reason}")
+
+
+def trusted(cls: type[T], **fields: object) -> T:
+    """An instance built from values the parser has already checked, skipping the validators.
+
+    Only the parser calls this, after the same ``*_problem`` checks the
+    validators run; a test re-validates parse results to keep that true.
+    """
+    instance: T = _new(cls)
+    for name, value in fields.items():
+        _set(instance, name, value)
+    return instance
+
+
+_new = object.__new__
+_set = object.__setattr__  # frozen classes refuse their own __setattr__
+
+
+def slugify(text: str) -> str:
+    """The slug rule: UTF-8 cut to 140 bytes, lowercased, non-``[a-z0-9]`` runs to ``-``.
+
+    >>> slugify("NATO-Russia relations: NATO reopens talks")
+    'nato-russia-relations-nato-reopens-talks'
+    """
+    # A character cut in half (or a lone surrogate) decodes to U+FFFD, which
+    # becomes "-" like any other character outside a-z0-9 and is stripped at the end.
+    cut = text.encode("utf-8", "surrogatepass")[:140].decode("utf-8", "replace")
+    return _NOT_SLUG.sub("-", cut.lower()).strip("-")
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """One item of the Source section: ``1. [NAME](URL)``."""
+
+    name: str = attrs.field(validator=_rule(link_text_problem))
+    url: str = attrs.field(validator=_rule(url_problem))
+
+
+@attrs.frozen(kw_only=True)
+class Related:
+    """One item of the Related section: ``1. [TITLE ](PATH) _Context: TAG, TAG_``."""
+
+    title: str = attrs.field(validator=_rule(link_text_problem))
+    path: str = attrs.field(validator=_rule(path_problem))
+    context: tuple[str, ...] = attrs.field(default=(), converter=_context, validator=_each_tag)
+
+    @property
+    def date(self) -> datetime.date:
+        """The date in the path: ``/news/2016/04/8/x.md`` gives 2016-04-08."""
+        return _date_of(self.path[6 : self.path.rindex("/")])
+
+    @property
+    def slug(self) -> str:
+        """The file name in the path, without ``.md``."""
+        return self.path[self.path.rindex("/") + 1 : -3]
+
+
+@attrs.frozen(kw_only=True)
+class Entry:
+    """One news entry: a date, a headline, a body and two numbered lists."""
+
+    date: datetime.date = attrs.field(validator=_rule(date_problem))
+    headline: str = attrs.field(validator=_rule(text_problem))
+    body: str = attrs.field(default="", validator=_rule(body_problem))
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources, validator=_each(Source))
+    related: tuple[Related, ...] = attrs.field(default=(), converter=_related, validator=_each(Related))
+
+    @property
+    def day_path(self) -> str:
+        """The day page the date line links to: ``/news/2016/04/20/index.md``."""
+        return day_path(self.date)
+
+    @property
+    def path(self) -> str:
+        """The entry's own file path by the slug rule: ``/news/YYYY/MM/D/SLUG.md``.
+
+        Raises ``ValueError`` when the headline has no ASCII letter or digit, since
+        its slug is then empty and no file name follows from it.
+        """
+        slug = slugify(self.headline)
+        if not slug:
+            raise ValueError(f"Entry.headline: has no letter or digit a-z/0-9 to make a slug: {show(self.headline)}")
+        return f"{day_path(self.date)[:-8]}{slug}.md"
+
+
+def day_path(date: datetime.date) -> str:
+    return f"/news/{date.year:04d}/{date.month:02d}/{date.day}/index.md"

@@ -1,0 +1,269 @@
+"""The parser: plain functions over the file's lines.
+
+It reads the variations of FORMAT.md's G3 and raises ``ParseError`` for
+everything else (G4). The value rules are the model's own ``*_problem``
+functions, so a value the parser accepts always constructs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from ._errors import ParseError
+from ._model import (
+    PATH,
+    Entry,
+    Related,
+    Source,
+    is_real_day,
+    link_text_problem,
+    path_problem,
+    show,
+    tag_problem,
+    trusted,
+    url_problem,
+)
+
+_DATE_LINE = re.compile(
+    r"### \[\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*\]"
+    r"\(\s*/news/([0-9]{4})/([0-9]{2})/([0-9]{1,2})/index\.md\s*\)"
+)
+_DATE_PART = re.compile(r"### \[\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*\]")
+# Matches a heading line alone, or the first line of a longer text.
+_HEADING = re.compile(r"#{1,6}(?:[ \n]|$)")
+_ITEM_NUMBER = re.compile(r"[0-9]++\.[ \t]++\[")
+_BLANK_LINES = re.compile(r"\n\n\n+")
+_SOURCE_HEADINGS = ("### Source:", "### Sources:")
+_RELATED_HEADING = "### Related:"
+_CONTEXT = "_Context:"
+_DATE_SHAPE = '"### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)"'
+_Item = TypeVar("_Item", Source, Related)
+_Check = tuple[Callable[[object], "str | None"], str, int]
+
+
+def parse(text: str) -> Entry:
+    """Read one entry from its text; raise ``ParseError`` if it is not one."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes a str, not {type(text).__name__}; newsfmt.read() reads files")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    end = len(lines)
+    while end and _is_blank(lines[end - 1]):  # the final newline, and blank lines after the last one
+        end -= 1
+
+    if end == 0:
+        raise ParseError(f"expected the date line {_DATE_SHAPE}, found the end of the file", 1, 1)
+    date = _date_line(lines[0])
+
+    index = _after_blank_lines(lines, 1, end, "the date line")
+    if index == end:
+        raise ParseError('expected the headline "# HEADLINE", found the end of the file', index + 1, 1)
+    headline = _headline(lines[index], index + 1)
+
+    start = _after_blank_lines(lines, index + 1, end, "the headline")
+    index = start
+    while index < end and not _is_heading(lines[index]):
+        index += 1
+    body = _body(lines, start, index, end)
+
+    sources: list[Source] = []
+    related: list[Related] = []
+    while index < end:
+        heading = lines[index].rstrip()
+        if heading in _SOURCE_HEADINGS and not sources and not related:
+            sources, index = _section(lines, index, end, _source_item)
+        elif heading == _RELATED_HEADING and not related:
+            related, index = _section(lines, index, end, _related_item)
+        else:
+            raise _misplaced(heading, index + 1, bool(sources), bool(related))
+    return trusted(Entry, date=date, headline=headline, body=body, sources=tuple(sources), related=tuple(related))
+
+
+def _is_blank(line: str) -> bool:
+    return not line or line.isspace()
+
+
+def _is_heading(line: str) -> bool:
+    return line.startswith("#") and _HEADING.match(line.rstrip()) is not None
+
+
+def _after_blank_lines(lines: list[str], index: int, end: int, after: str) -> int:
+    """The index of the next non-blank line, which must come after at least one blank line."""
+    start = index
+    while index < end and _is_blank(lines[index]):
+        index += 1
+    if index == start and index < end:
+        raise ParseError(f"expected a blank line after {after}, found {show(lines[index])}", index + 1, 1)
+    return index
+
+
+def _date_line(line: str) -> datetime.date:
+    line = line.rstrip()
+    match = _DATE_LINE.fullmatch(line)
+    if match is None:
+        if not line.startswith("### ["):
+            raise ParseError(f"expected the date line {_DATE_SHAPE}, found {show(line)}", 1, 1)
+        part = _DATE_PART.match(line)
+        if part is None:
+            raise ParseError(f"expected a date YYYY-MM-DD in brackets, found {show(line[5:])}", 1, 6)
+        raise ParseError(
+            f'expected the day page link "(/news/YYYY/MM/D/index.md)", found {show(line[part.end() :])}',
+            1,
+            part.end() + 1,
+        )
+    try:
+        date = datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        found = show(line[match.start(1) : match.end(3)])
+        raise ParseError(f"expected a real date, found {found}", 1, match.start(1) + 1) from None
+    if match[4] != match[1] or match[5] != match[2] or match[6] not in (str(date.day), f"{date.day:02d}"):
+        link = f"/news/{match[4]}/{match[5]}/{match[6]}/index.md"
+        expected = f"/news/{match[1]}/{match[2]}/{date.day}/index.md"
+        raise ParseError(
+            f"expected the link {show(expected)} to the day of {date.isoformat()}, found {show(link)}",
+            1,
+            match.start(4) - len("/news/") + 1,
+        )
+    return date
+
+
+def _headline(line: str, number: int) -> str:
+    if not line.startswith("# "):
+        raise ParseError(f'expected the headline "# HEADLINE", found {show(line)}', number, 1)
+    headline = line[2:].strip()
+    if not headline:
+        raise ParseError('expected a headline after "# ", found nothing', number, 3)
+    return headline
+
+
+def _body(lines: list[str], start: int, stop: int, end: int) -> str:
+    if start == stop:
+        return ""
+    if stop < end and not _is_blank(lines[stop - 1]):
+        raise ParseError(f"expected a blank line before {show(lines[stop].rstrip())}", stop + 1, 1)
+    body = "\n".join([line.rstrip() for line in lines[start:stop]]).strip()
+    if "\n\n\n" in body:
+        body = _BLANK_LINES.sub("\n\n", body)
+    if _HEADING.match(body):  # only the first line can be one: it lost its indent to strip()
+        first = lines[start]
+        raise ParseError(
+            f"expected body text, found a heading {show(first.strip())}",
+            start + 1,
+            len(first) - len(first.lstrip()) + 1,
+        )
+    return body
+
+
+def _section(lines: list[str], index: int, end: int, read_item: Callable[[str, int], _Item]) -> tuple[list[_Item], int]:
+    """Read a section from its heading at ``index``; return its items and the index after its blank lines."""
+    heading = lines[index]
+    index = _after_blank_lines(lines, index + 1, end, "the section heading")
+    if index == end:
+        found = f"expected a numbered item after {show(heading.rstrip())}, found the end of the file"
+        raise ParseError(found, index + 1, 1)
+    items = []
+    line = lines[index]
+    while line and not line.isspace():
+        items.append(read_item(line, index + 1))
+        index += 1
+        if index == end:
+            return items, index
+        line = lines[index]
+    return items, _after_blank_lines(lines, index, end, "the list")
+
+
+def _misplaced(line: str, number: int, after_sources: bool, after_related: bool) -> ParseError:
+    if after_related:
+        expected = "the end of the file after the Related list"
+    elif after_sources:
+        expected = '"### Related:" or the end of the file'
+    else:
+        expected = '"### Source:" or "### Related:" (a heading cannot be part of the body)'
+    if line in _SOURCE_HEADINGS and (after_sources or after_related):
+        expected = "one Source section, before the Related section"
+    elif line == _RELATED_HEADING:
+        expected = "one Related section"
+    return ParseError(f"expected {expected}, found {show(line)}", number, 1)
+
+
+def _link(line: str, number: int, shape: str) -> tuple[str, int, int]:
+    """The item's line without trailing whitespace, the start of its link text and of its "](" ."""
+    line = line.rstrip()
+    match = _ITEM_NUMBER.match(line)
+    if match is None:
+        raise ParseError(f"expected a numbered item like {show(shape)}, found {show(line)}", number, 1)
+    middle = line.find("](", match.end())
+    if middle < 0:
+        found = show(line[match.end() :])
+        raise ParseError(f'expected "](" after the link text, found {found}', number, match.end() + 1)
+    return line, match.end(), middle
+
+
+def _source_item(line: str, number: int) -> Source:
+    line, start, middle = _link(line, number, "1. [NAME](URL)")
+    if not line.endswith(")"):
+        raise ParseError(f'expected ")" at the end of the source link, found {show(line[-10:])}', number, len(line))
+    name = line[start:middle].strip()
+    url = line[middle + 2 : -1].strip()
+    if name and url_problem(url) is None:  # the rest of link_text_problem holds by the split above
+        return trusted(Source, name=name, url=url)
+    raise _first_problem(number, line, [(link_text_problem, name, start), (url_problem, url, middle + 2)])
+
+
+def _related_item(line: str, number: int) -> Related:
+    line, start, middle = _link(line, number, "1. [TITLE](/news/YYYY/MM/D/slug.md)")
+    close = line.find(")", middle + 2)
+    if close < 0:
+        raise ParseError('expected ")" after the related link path', number, len(line) + 1)
+    title = line[start:middle].strip()
+    path = line[middle + 2 : close].strip()
+    tail = line[close + 1 :].lstrip()
+    inner = ""
+    tags: list[str] = []
+    if tail:
+        if not (tail.startswith(_CONTEXT) and tail.endswith("_") and len(tail) > len(_CONTEXT)):
+            raise ParseError(
+                f'expected "_Context: TAG, TAG_" or the end of the line, found {show(tail)}',
+                number,
+                len(line) - len(tail) + 1,
+            )
+        inner = tail[len(_CONTEXT) : -1]
+        tags = [tag.strip() for tag in inner.split(", ")]
+    # Split as above, the title and tags are trimmed single lines without "](" or ", ",
+    # so what is left to check: none is empty, no tag ends in ",", and the path.
+    path_match = PATH.fullmatch(path)
+    if (
+        title
+        and path_match is not None
+        and is_real_day(path_match[1])
+        and all(tags)
+        and not ("," in inner.replace(", ", "") and any(tag.endswith(",") for tag in tags))
+    ):
+        return trusted(Related, title=title, path=path, context=tuple(tags))
+    checks = [(link_text_problem, title, start), (path_problem, path, middle + 2)]
+    tag_checks = _tag_checks(inner, len(line) - len(tail) + len(_CONTEXT))
+    raise _first_problem(number, line, itertools.chain(checks, tag_checks))
+
+
+def _tag_checks(inner: str, offset: int) -> Iterator[_Check]:
+    """The tags' checks one at a time, so that a context of a million tags stops at the first bad one."""
+    for raw in inner.split(", ") if inner else ():
+        yield tag_problem, raw.strip(), offset
+        offset += len(raw) + 2
+
+
+def _first_problem(number: int, line: str, checks: Iterable[_Check]) -> ParseError:
+    """A ParseError for the first value that breaks a rule, at the column where the value starts."""
+    for problem, value, offset in checks:
+        reason = problem(value)
+        if reason is not None:
+            rest = line[offset:]
+            return ParseError(reason, number, offset + len(rest) - len(rest.lstrip()) + 1)
+    raise AssertionError(f"line {number}: a value failed the fast check but no rule: {line!r}")
