@@ -88,10 +88,11 @@ def path_problem(value: object) -> str | None:
     if not isinstance(value, str):
         return f"expected a string, {_found(value)}"
     match = PATH.fullmatch(value)
+    expected = "expected a related link path like /news/YYYY/MM/D/slug.md"
     if match is None:
-        return f"expected a related link path like /news/YYYY/MM/D/slug.md, found {show(value)}"
+        return f"{expected}, found {show(value)}"
     if not is_real_day(match[1]):
-        return f"expected a real date in the related link path, found {show(value)}"
+        return f"{expected}, found {show(value)}, whose date {match[1]} is not in the calendar"
     return None
 
 

@@ -59,12 +59,12 @@ def parse(text: str) -> Entry:
         end -= 1
 
     if end == 0:
-        raise ParseError(f"expected the date line {_DATE_SHAPE}, found the end of the file", 1, 1)
+        raise _end_of_file(lines, f"expected the date line {_DATE_SHAPE}")
     date = _date_line(lines[0])
 
     index = _after_blank_lines(lines, 1, end, "the date line")
     if index == end:
-        raise ParseError('expected the headline "# HEADLINE", found the end of the file', index + 1, 1)
+        raise _end_of_file(lines, 'expected the headline "# HEADLINE"')
     headline = _headline(lines[index], index + 1)
 
     start = _after_blank_lines(lines, index + 1, end, "the headline")
@@ -84,6 +84,11 @@ def parse(text: str) -> Entry:
         else:
             raise _misplaced(heading, index + 1, bool(sources), bool(related))
     return trusted(Entry, date=date, headline=headline, body=body, sources=tuple(sources), related=tuple(related))
+
+
+def _end_of_file(lines: list[str], expected: str) -> ParseError:
+    """An error at the very end of the text, after any blank lines it ends with."""
+    return ParseError(f"{expected}, found the end of the file", len(lines), len(lines[-1]) + 1)
 
 
 def _is_blank(line: str) -> bool:
@@ -166,8 +171,7 @@ def _section(lines: list[str], index: int, end: int, read_item: Callable[[str, i
     heading = lines[index]
     index = _after_blank_lines(lines, index + 1, end, "the section heading")
     if index == end:
-        found = f"expected a numbered item after {show(heading.rstrip())}, found the end of the file"
-        raise ParseError(found, index + 1, 1)
+        raise _end_of_file(lines, f"expected a numbered item after {show(heading.rstrip())}")
     items = []
     line = lines[index]
     while line and not line.isspace():
@@ -265,5 +269,6 @@ def _first_problem(number: int, line: str, checks: Iterable[_Check]) -> ParseErr
         reason = problem(value)
         if reason is not None:
             rest = line[offset:]
-            return ParseError(reason, number, offset + len(rest) - len(rest.lstrip()) + 1)
+            indent = len(rest) - len(rest.lstrip()) if value else 0  # an empty value is where it would start
+            return ParseError(reason, number, offset + indent + 1)
     raise AssertionError(f"line {number}: a value failed the fast check but no rule: {line!r}")

@@ -1,0 +1,39 @@
+"""The public surface: what `import newsfmt` offers, and what it does not import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import newsfmt
+
+
+def test_the_public_names() -> None:
+    assert sorted(newsfmt.__all__) == sorted(
+        ["Entry", "Source", "Related", "ParseError", "parse", "serialize", "read", "write", "slugify", "__version__"]
+    )
+    for name in newsfmt.__all__:
+        assert getattr(newsfmt, name) is not None
+    assert issubclass(newsfmt.ParseError, ValueError)
+
+
+def test_public_classes_name_the_public_module() -> None:
+    for cls in (newsfmt.Entry, newsfmt.Source, newsfmt.Related, newsfmt.ParseError):
+        assert cls.__module__ == "newsfmt"
+
+
+def test_import_does_not_import_markdown_it_or_hypothesis() -> None:
+    code = "import sys, newsfmt; print(sorted(m for m in ('markdown_it', 'hypothesis') if m in sys.modules))"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"
+
+
+def test_the_package_is_typed() -> None:
+    assert (Path(newsfmt.__file__).parent / "py.typed").is_file()
+
+
+def test_the_version_is_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    assert newsfmt.__version__ == version("newsfmt")
