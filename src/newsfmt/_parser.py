@@ -69,7 +69,10 @@ def parse(text: str) -> Entry:
 
     start = _after_blank_lines(lines, index + 1, end, "the headline")
     index = start
-    while index < end and not _is_heading(lines[index]):
+    while index < end:  # the body runs to the first heading line
+        line = lines[index]
+        if line[:1] == "#" and _HEADING.match(line.rstrip()):
+            break
         index += 1
     body = _body(lines, start, index, end)
 
@@ -93,10 +96,6 @@ def _end_of_file(lines: list[str], expected: str) -> ParseError:
 
 def _is_blank(line: str) -> bool:
     return not line or line.isspace()
-
-
-def _is_heading(line: str) -> bool:
-    return line.startswith("#") and _HEADING.match(line.rstrip()) is not None
 
 
 def _after_blank_lines(lines: list[str], index: int, end: int, after: str) -> int:
