@@ -167,47 +167,39 @@ def _draw_values(data: st.DataObject, fields: dict[str, tuple[Any, Any]], varied
     return values
 
 
-@pytest.mark.parametrize("varied", list(_ENTRY_FIELDS))
+def _alone(entry: Entry) -> Entry:
+    return entry
+
+
+def _in_an_entry(value: Source | Related) -> Entry:
+    date = datetime.date(2016, 4, 20)
+    if isinstance(value, Source):
+        return Entry(date=date, headline="x", sources=[value])
+    return Entry(date=date, headline="x", related=[value])
+
+
+_CONSTRUCTORS: dict[str, tuple[type, dict[str, tuple[Any, Any]], Any]] = {
+    "Entry": (Entry, _ENTRY_FIELDS, _alone),
+    "Source": (Source, _SOURCE_FIELDS, _in_an_entry),
+    "Related": (Related, _RELATED_FIELDS, _in_an_entry),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "varied"), [(name, field) for name, (_, fields, _) in _CONSTRUCTORS.items() for field in fields]
+)
 @given(data=st.data())
-def test_g2_an_entry_either_fails_with_value_error_naming_the_field_or_round_trips(
-    varied: str, data: st.DataObject
+def test_g2_construction_either_fails_with_value_error_naming_the_field_or_round_trips(
+    name: str, varied: str, data: st.DataObject
 ) -> None:
-    values = _draw_values(data, _ENTRY_FIELDS, varied)
+    cls, fields, in_entry = _CONSTRUCTORS[name]
+    values = _draw_values(data, fields, varied)
     try:
-        entry = Entry(**values)
+        value = cls(**values)
     except ValueError as error:
-        assert str(error).startswith(f"Entry.{varied}"), error
+        assert str(error).startswith(f"{name}.{varied}"), error
     else:
-        assert parse(serialize(entry)) == entry
-
-
-@pytest.mark.parametrize("varied", list(_SOURCE_FIELDS))
-@given(data=st.data())
-def test_g2_a_source_either_fails_with_value_error_naming_the_field_or_round_trips(
-    varied: str, data: st.DataObject
-) -> None:
-    values = _draw_values(data, _SOURCE_FIELDS, varied)
-    try:
-        source = Source(**values)
-    except ValueError as error:
-        assert str(error).startswith(f"Source.{varied}"), error
-    else:
-        entry = Entry(date=datetime.date(2016, 4, 20), headline="x", sources=[source])
-        assert parse(serialize(entry)) == entry
-
-
-@pytest.mark.parametrize("varied", list(_RELATED_FIELDS))
-@given(data=st.data())
-def test_g2_a_related_either_fails_with_value_error_naming_the_field_or_round_trips(
-    varied: str, data: st.DataObject
-) -> None:
-    values = _draw_values(data, _RELATED_FIELDS, varied)
-    try:
-        item = Related(**values)
-    except ValueError as error:
-        assert str(error).startswith(f"Related.{varied}"), error
-    else:
-        entry = Entry(date=datetime.date(2016, 4, 20), headline="x", related=[item])
+        entry = in_entry(value)
         assert parse(serialize(entry)) == entry
 
 
