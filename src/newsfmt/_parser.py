@@ -24,7 +24,9 @@ from ._model import (
     path_problem,
     show,
     tag_problem,
-    trusted,
+    trusted_entry,
+    trusted_related,
+    trusted_source,
     url_problem,
 )
 
@@ -86,7 +88,7 @@ def parse(text: str) -> Entry:
             related, index = _section(lines, index, end, _related_item)
         else:
             raise _misplaced(heading, index + 1, bool(sources), bool(related))
-    return trusted(Entry, date=date, headline=headline, body=body, sources=tuple(sources), related=tuple(related))
+    return trusted_entry(date, headline, body, tuple(sources), tuple(related))
 
 
 def _end_of_file(lines: list[str], expected: str) -> ParseError:
@@ -216,7 +218,7 @@ def _source_item(line: str, number: int) -> Source:
     name = line[start:middle].strip()
     url = line[middle + 2 : -1].strip()
     if name and url_problem(url) is None:  # the rest of link_text_problem holds by the split above
-        return trusted(Source, name=name, url=url)
+        return trusted_source(name, url)
     raise _first_problem(number, line, [(link_text_problem, name, start), (url_problem, url, middle + 2)])
 
 
@@ -249,7 +251,7 @@ def _related_item(line: str, number: int) -> Related:
         and all(tags)
         and not ("," in inner.replace(", ", "") and any(tag.endswith(",") for tag in tags))
     ):
-        return trusted(Related, title=title, path=path, context=tuple(tags))
+        return trusted_related(title, path, tuple(tags))
     checks = [(link_text_problem, title, start), (path_problem, path, middle + 2)]
     tag_checks = _tag_checks(inner, len(line) - len(tail) + len(_CONTEXT))
     raise _first_problem(number, line, itertools.chain(checks, tag_checks))
