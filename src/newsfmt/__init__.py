@@ -21,7 +21,6 @@ __all__ = [
     "write",
 ]
 
-# Pickles and reprs name the public module, so the private layout can change.
-for _class in (Entry, Related, Source, ParseError):
-    _class.__module__ = __name__
-del _class
+# Tracebacks and pickles name the errors by their public module. The model's
+# classes keep theirs: typing.get_type_hints() resolves their annotations there.
+ParseError.__module__ = __name__
