@@ -13,14 +13,15 @@ import newsfmt
 
 def test_the_public_names() -> None:
     core = ["Entry", "Source", "Related", "ParseError", "parse", "serialize", "read", "write", "slugify", "__version__"]
-    assert sorted(newsfmt.__all__) == sorted(core)
+    dicts = ["to_dict", "from_dict", "DictError", "json_schema"]
+    assert sorted(newsfmt.__all__) == sorted(core + dicts)
     for name in newsfmt.__all__:
         assert getattr(newsfmt, name) is not None
     assert issubclass(newsfmt.ParseError, ValueError)
 
 
 def test_errors_name_the_public_module() -> None:
-    for cls in (newsfmt.ParseError,):
+    for cls in (newsfmt.ParseError, newsfmt.DictError):
         assert cls.__module__ == "newsfmt"
 
 
