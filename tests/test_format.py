@@ -419,6 +419,29 @@ ERRORS = {
 }
 
 
+CODES = {
+    "NF101": ["an empty text", "blank lines only", "no date line", "a blank line before the date line"],
+    "NF102": ["a date that is not in the calendar", "a date that is not a date"],
+    "NF103": ["a date link to another day", "a date link with a one-digit month"],
+    "NF104": ["no blank line after the date line", "no blank line after the headline", "no blank line before the first section", "no blank line after a section heading"],
+    "NF105": ["no headline", "a headline that is not a # line", "a headline without its space", "an empty headline"],
+    "NF106": ["a second headline", "a heading in the body", "an indented heading opening the body", "an unknown section", "a section heading in another case"],
+    "NF107": ["Related before Source", "a repeated section", "a repeated Source section"],
+    "NF108": ["a section with no items before another", "a section with no items at the end"],
+    "NF109": ["an item that is not numbered", "an item with no link", "an item without ](", "a source with text after its link", "a related path without its )", "text after a related link", "a context without its closing _", "text right after the last list"],
+    "NF110": ["an empty source name", "an empty related title"],
+    "NF111": ["an empty url", "a url with whitespace"],
+    "NF112": ["a related path with a month 13", "a related path with a zero-padded day", "a related path with capitals", "a related path that is a url"],
+    "NF113": ["an empty context", "an empty tag", "a tag ending in a comma"],
+    "NF114": ["an indented section heading", "a blank line inside a list", "text after the last list", "text after the source list"],
+}  # fmt: skip
+CODE_OF = {name: code for code, names in CODES.items() for name in names}
+
+
+def test_every_error_case_has_its_code() -> None:
+    assert sorted(CODE_OF) == sorted(ERRORS)
+
+
 @pytest.mark.parametrize(("text", "line", "column", "message"), ERRORS.values(), ids=ERRORS.keys())
 def test_g4_an_error_is_reported_at_its_line_and_column(text: str, line: int, column: int, message: str) -> None:
     with pytest.raises(ParseError) as raised:
@@ -427,6 +450,8 @@ def test_g4_an_error_is_reported_at_its_line_and_column(text: str, line: int, co
     assert (error.line, error.column) == (line, column), error
     assert message in error.message
     assert str(error) == f"line {line}, column {column}: {error.message}"
+    name = next(name for name, case in ERRORS.items() if case == (text, line, column, message))
+    assert error.code == CODE_OF[name], (name, error.code)
 
 
 def test_g4_lines_and_columns_count_crlf_cr_and_the_bom_as_an_editor_does() -> None:

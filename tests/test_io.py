@@ -58,10 +58,10 @@ def test_read_lets_os_errors_through(tmp_path: Path) -> None:
 
 
 def test_parse_errors_pickle_intact() -> None:
-    error = ParseError("expected something, found nothing", 16, 12, "news/2016/04/8/x.md")
+    error = ParseError("expected something, found nothing", 16, 12, "news/2016/04/8/x.md", code="NF112")
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is ParseError
-    assert (copy.message, copy.line, copy.column, copy.path) == (error.message, 16, 12, error.path)
+    assert (copy.message, copy.line, copy.column, copy.path, copy.code) == (error.message, 16, 12, error.path, "NF112")
     assert str(copy) == str(error) == "news/2016/04/8/x.md: line 16, column 12: expected something, found nothing"
     assert isinstance(copy, ValueError)
 

@@ -22,11 +22,12 @@ def read(path: str | os.PathLike[str]) -> Entry:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _position(data[: error.start].decode("utf-8"))
-        raise ParseError(f"expected UTF-8 text, found the byte 0x{data[error.start]:02X}", line, column, name) from None
+        message = f"expected UTF-8 text, found the byte 0x{data[error.start]:02X}"
+        raise ParseError(message, line, column, name, code="NF002") from None
     try:
         return parse(text)
     except ParseError as error:
-        raise ParseError(error.message, error.line, error.column, name) from None
+        raise ParseError(error.message, error.line, error.column, name, code=error.code) from None
 
 
 def _position(before: str) -> tuple[int, int]:

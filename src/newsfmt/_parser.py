@@ -44,7 +44,7 @@ _RELATED_HEADING = "### Related:"
 _CONTEXT = "_Context:"
 _DATE_SHAPE = '"### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)"'
 _Item = TypeVar("_Item", Source, Related)
-_Check = tuple[Callable[[object], "str | None"], str, int]
+_Check = tuple[Callable[[object], "str | None"], str, int, str]  # rule, value, where it starts, code
 
 
 def parse(text: str) -> Entry:
@@ -61,12 +61,12 @@ def parse(text: str) -> Entry:
         end -= 1
 
     if end == 0:
-        raise _end_of_file(lines, f"expected the date line {_DATE_SHAPE}")
+        raise _end_of_file(lines, f"expected the date line {_DATE_SHAPE}", "NF101")
     date = _date_line(lines[0])
 
     index = _after_blank_lines(lines, 1, end, "the date line")
     if index == end:
-        raise _end_of_file(lines, 'expected the headline "# HEADLINE"')
+        raise _end_of_file(lines, 'expected the headline "# HEADLINE"', "NF105")
     headline = _headline(lines[index], index + 1)
 
     start = _after_blank_lines(lines, index + 1, end, "the headline")
@@ -91,9 +91,9 @@ def parse(text: str) -> Entry:
     return trusted_entry(date, headline, body, tuple(sources), tuple(related))
 
 
-def _end_of_file(lines: list[str], expected: str) -> ParseError:
+def _end_of_file(lines: list[str], expected: str, code: str) -> ParseError:
     """An error at the very end of the text, after any blank lines it ends with."""
-    return ParseError(f"{expected}, found the end of the file", len(lines), len(lines[-1]) + 1)
+    return ParseError(f"{expected}, found the end of the file", len(lines), len(lines[-1]) + 1, code=code)
 
 
 def _is_blank(line: str) -> bool:
@@ -106,7 +106,7 @@ def _after_blank_lines(lines: list[str], index: int, end: int, after: str) -> in
     while index < end and _is_blank(lines[index]):
         index += 1
     if index == start and index < end:
-        raise ParseError(f"expected a blank line after {after}, found {show(lines[index])}", index + 1, 1)
+        raise ParseError(f"expected a blank line after {after}, found {show(lines[index])}", index + 1, 1, code="NF104")
     return index
 
 
@@ -115,20 +115,21 @@ def _date_line(line: str) -> datetime.date:
     match = _DATE_LINE.fullmatch(line)
     if match is None:
         if not line.startswith("### ["):
-            raise ParseError(f"expected the date line {_DATE_SHAPE}, found {show(line)}", 1, 1)
+            raise ParseError(f"expected the date line {_DATE_SHAPE}, found {show(line)}", 1, 1, code="NF101")
         part = _DATE_PART.match(line)
         if part is None:
-            raise ParseError(f"expected a date YYYY-MM-DD in brackets, found {show(line[5:])}", 1, 6)
+            raise ParseError(f"expected a date YYYY-MM-DD in brackets, found {show(line[5:])}", 1, 6, code="NF102")
         raise ParseError(
             f'expected the day page link "(/news/YYYY/MM/D/index.md)", found {show(line[part.end() :])}',
             1,
             part.end() + 1,
+            code="NF103",
         )
     try:
         date = datetime.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         found = show(line[match.start(1) : match.end(3)])
-        raise ParseError(f"expected a real date, found {found}", 1, match.start(1) + 1) from None
+        raise ParseError(f"expected a real date, found {found}", 1, match.start(1) + 1, code="NF102") from None
     if match[4] != match[1] or match[5] != match[2] or match[6] not in (str(date.day), f"{date.day:02d}"):
         link = f"/news/{match[4]}/{match[5]}/{match[6]}/index.md"
         expected = f"/news/{match[1]}/{match[2]}/{date.day}/index.md"
@@ -136,16 +137,17 @@ def _date_line(line: str) -> datetime.date:
             f"expected the link {show(expected)} to the day of {date.isoformat()}, found {show(link)}",
             1,
             match.start(4) - len("/news/") + 1,
+            code="NF103",
         )
     return date
 
 
 def _headline(line: str, number: int) -> str:
     if not line.startswith("# "):
-        raise ParseError(f'expected the headline "# HEADLINE", found {show(line)}', number, 1)
+        raise ParseError(f'expected the headline "# HEADLINE", found {show(line)}', number, 1, code="NF105")
     headline = line[2:].strip()
     if not headline:
-        raise ParseError('expected a headline after "# ", found nothing', number, 3)
+        raise ParseError('expected a headline after "# ", found nothing', number, 3, code="NF105")
     return headline
 
 
@@ -153,7 +155,7 @@ def _body(lines: list[str], start: int, stop: int, end: int) -> str:
     if start == stop:
         return ""
     if stop < end and not _is_blank(lines[stop - 1]):
-        raise ParseError(f"expected a blank line before {show(lines[stop].rstrip())}", stop + 1, 1)
+        raise ParseError(f"expected a blank line before {show(lines[stop].rstrip())}", stop + 1, 1, code="NF104")
     body = "\n".join([line.rstrip() for line in lines[start:stop]]).strip()
     if "\n\n\n" in body:
         body = _BLANK_LINES.sub("\n\n", body)
@@ -163,6 +165,7 @@ def _body(lines: list[str], start: int, stop: int, end: int) -> str:
             f"expected body text, found a heading {show(first.strip())}",
             start + 1,
             len(first) - len(first.lstrip()) + 1,
+            code="NF106",
         )
     return body
 
@@ -172,7 +175,7 @@ def _section(lines: list[str], index: int, end: int, read_item: Callable[[str, i
     heading = lines[index]
     index = _after_blank_lines(lines, index + 1, end, "the section heading")
     if index == end:
-        raise _end_of_file(lines, f"expected a numbered item after {show(heading.rstrip())}")
+        raise _end_of_file(lines, f"expected a numbered item after {show(heading.rstrip())}", "NF108")
     items = []
     line = lines[index]
     while line and not line.isspace():
@@ -185,17 +188,23 @@ def _section(lines: list[str], index: int, end: int, read_item: Callable[[str, i
 
 
 def _misplaced(line: str, number: int, after_sources: bool, after_related: bool) -> ParseError:
+    code = "NF114"
     if after_related:
         expected = "the end of the file after the Related list"
     elif after_sources:
         expected = '"### Related:" or the end of the file'
     else:
         expected = '"### Source:" or "### Related:" (a heading cannot be part of the body)'
+        code = "NF106"
     if line in _SOURCE_HEADINGS and (after_sources or after_related):
         expected = "one Source section, before the Related section"
+        code = "NF107"
     elif line == _RELATED_HEADING:
         expected = "one Related section"
-    return ParseError(f"expected {expected}, found {show(line)}", number, 1)
+        code = "NF107"
+    elif line.startswith("#") and (after_sources or after_related):
+        code = "NF106"
+    return ParseError(f"expected {expected}, found {show(line)}", number, 1, code=code)
 
 
 def _link(line: str, number: int, shape: str) -> tuple[str, int, int]:
@@ -203,30 +212,33 @@ def _link(line: str, number: int, shape: str) -> tuple[str, int, int]:
     line = line.rstrip()
     match = _ITEM_NUMBER.match(line)
     if match is None:
-        raise ParseError(f"expected a numbered item like {show(shape)}, found {show(line)}", number, 1)
+        code = "NF108" if line.startswith("#") else "NF109"  # a heading where the first item should be
+        raise ParseError(f"expected a numbered item like {show(shape)}, found {show(line)}", number, 1, code=code)
     middle = line.find("](", match.end())
     if middle < 0:
         found = show(line[match.end() :])
-        raise ParseError(f'expected "](" after the link text, found {found}', number, match.end() + 1)
+        raise ParseError(f'expected "](" after the link text, found {found}', number, match.end() + 1, code="NF109")
     return line, match.end(), middle
 
 
 def _source_item(line: str, number: int) -> Source:
     line, start, middle = _link(line, number, "1. [NAME](URL)")
     if not line.endswith(")"):
-        raise ParseError(f'expected ")" at the end of the source link, found {show(line[-10:])}', number, len(line))
+        found = show(line[-10:])
+        raise ParseError(f'expected ")" at the end of the source link, found {found}', number, len(line), code="NF109")
     name = line[start:middle].strip()
     url = line[middle + 2 : -1].strip()
     if name and url_problem(url) is None:  # the rest of link_text_problem holds by the split above
         return trusted_source(name, url)
-    raise _first_problem(number, line, [(link_text_problem, name, start), (url_problem, url, middle + 2)])
+    checks = [(link_text_problem, name, start, "NF110"), (url_problem, url, middle + 2, "NF111")]
+    raise _first_problem(number, line, checks)
 
 
 def _related_item(line: str, number: int) -> Related:
     line, start, middle = _link(line, number, "1. [TITLE](/news/YYYY/MM/D/slug.md)")
     close = line.find(")", middle + 2)
     if close < 0:
-        raise ParseError('expected ")" after the related link path', number, len(line) + 1)
+        raise ParseError('expected ")" after the related link path', number, len(line) + 1, code="NF109")
     title = line[start:middle].strip()
     path = line[middle + 2 : close].strip()
     tail = line[close + 1 :].lstrip()
@@ -238,6 +250,7 @@ def _related_item(line: str, number: int) -> Related:
                 f'expected "_Context: TAG, TAG_" or the end of the line, found {show(tail)}',
                 number,
                 len(line) - len(tail) + 1,
+                code="NF109",
             )
         inner = tail[len(_CONTEXT) : -1]
         tags = [tag.strip() for tag in inner.split(", ")]
@@ -252,7 +265,7 @@ def _related_item(line: str, number: int) -> Related:
         and not ("," in inner.replace(", ", "") and any(tag.endswith(",") for tag in tags))
     ):
         return trusted_related(title, path, tuple(tags))
-    checks = [(link_text_problem, title, start), (path_problem, path, middle + 2)]
+    checks = [(link_text_problem, title, start, "NF110"), (path_problem, path, middle + 2, "NF112")]
     tag_checks = _tag_checks(inner, len(line) - len(tail) + len(_CONTEXT))
     raise _first_problem(number, line, itertools.chain(checks, tag_checks))
 
@@ -260,16 +273,16 @@ def _related_item(line: str, number: int) -> Related:
 def _tag_checks(inner: str, offset: int) -> Iterator[_Check]:
     """The tags' checks one at a time, so that a context of a million tags stops at the first bad one."""
     for raw in inner.split(", ") if inner else ():
-        yield tag_problem, raw.strip(), offset
+        yield tag_problem, raw.strip(), offset, "NF113"
         offset += len(raw) + 2
 
 
 def _first_problem(number: int, line: str, checks: Iterable[_Check]) -> ParseError:
     """A ParseError for the first value that breaks a rule, at the column where the value starts."""
-    for problem, value, offset in checks:
+    for problem, value, offset, code in checks:
         reason = problem(value)
         if reason is not None:
             rest = line[offset:]
             indent = len(rest) - len(rest.lstrip()) if value else 0  # an empty value is where it would start
-            return ParseError(reason, number, offset + indent + 1)
+            return ParseError(reason, number, offset + indent + 1, code=code)
     raise AssertionError(f"line {number}: a value failed the fast check but no rule: {line!r}")

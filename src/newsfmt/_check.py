@@ -1,0 +1,293 @@
+"""Findings for one file: every error, every way it differs from the canonical text, archive checks.
+
+Errors come from ``parse`` itself: after each ParseError the offending line is
+repaired (replaced by a placeholder, deleted, or given the blank line it lacks)
+and the text parsed again, so the first error is always exactly parse's and each
+later one is a problem of its own. Style findings compare the file's lines with
+``serialize(parse(text))``, line by line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import attrs
+
+from ._errors import ParseError
+from ._model import Entry, slugify
+from ._parser import parse
+from ._rules import RULES
+from ._serialize import serialize
+
+MAX_ERRORS = 50
+_DATE_PLACEHOLDER = "### [2000-01-01](/news/2000/01/1/index.md)"
+_ITEM_PLACEHOLDER = "1. [x](/news/2000/01/1/x.md)"
+_ITEM_NUMBER = re.compile(r"[0-9]+(?=\.)")
+_FOLDER = re.compile(r"[0-9]{4}")
+
+
+@attrs.frozen
+class Finding:
+    """One problem at a place in a file, under a rule's code."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+
+    @property
+    def name(self) -> str:
+        return RULES[self.code].name
+
+    @property
+    def severity(self) -> str:
+        return RULES[self.code].severity
+
+
+def check_text(text: str, path: str) -> tuple[Entry | None, list[Finding]]:
+    """The entry (None when the text does not parse) and every finding of the text."""
+    try:
+        entry = parse(text)
+    except ParseError:
+        return None, _errors(text, path)
+    return entry, _style(text, path, entry)
+
+
+def _errors(text: str, path: str) -> list[Finding]:
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    origins = list(range(1, len(lines) + 1))  # each current line's number in the file
+    findings: list[Finding] = []
+    while len(findings) < MAX_ERRORS:
+        try:
+            parse("\n".join(lines))
+            return findings
+        except ParseError as error:
+            index = error.line - 1
+            number = origins[index] if index < len(origins) else origins[-1] + 1
+            findings.append(Finding(path, number, error.column, error.code, error.message))
+            if (
+                index >= len(lines)
+                or "found the end of the file" in error.message
+                or not _repair(lines, origins, error)
+            ):
+                return findings
+    findings.append(Finding(path, findings[-1].line, 1, "NF000", f"stopped after {MAX_ERRORS} errors"))
+    return findings
+
+
+def _repair(lines: list[str], origins: list[int], error: ParseError) -> bool:
+    """Change the lines so that this error is gone; False if no repair makes progress."""
+    index = error.line - 1
+    before = list(lines)
+    if error.code == "NF101" and not lines[index].startswith("###"):
+        lines[index:index] = [_DATE_PLACEHOLDER, ""]
+        origins[index:index] = [origins[index]] * 2
+    elif error.code in ("NF101", "NF102", "NF103"):
+        lines[index] = _DATE_PLACEHOLDER
+    elif error.code == "NF104":
+        lines.insert(index, "")
+        origins.insert(index, origins[index])
+    elif error.code == "NF105":
+        lines[index] = "# x"
+    elif error.code == "NF108":
+        lines[index:index] = [_ITEM_PLACEHOLDER, ""]
+        origins[index:index] = [origins[index]] * 2
+    elif error.code == "NF107":  # drop the section: its heading, blank lines and items
+        end = index + 1
+        while end < len(lines) and not lines[end].strip():
+            end += 1
+        while end < len(lines) and lines[end].strip() and not lines[end].startswith("#"):
+            end += 1
+        del lines[index:end], origins[index:end]
+    elif error.code in ("NF106", "NF114"):
+        del lines[index], origins[index]
+    else:  # an item that is wrong in shape or in a value
+        lines[index] = _ITEM_PLACEHOLDER
+    return lines != before
+
+
+def _style(text: str, path: str, entry: Entry) -> list[Finding]:
+    findings: list[Finding] = []
+    if text.startswith("\ufeff"):
+        findings.append(Finding(path, 1, 1, "NF202", "expected no byte order mark, found one"))
+        text = text[1:]
+    if "\r" in text:
+        first = text.index("\r")  # every line break before it is a LF
+        kind = "CRLF" if text.startswith("\r\n", first) else "CR"
+        number, column = text.count("\n", 0, first) + 1, first - text.rfind("\n", 0, first)
+        findings.append(Finding(path, number, column, "NF201", f"expected LF line endings, found {kind}"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    canonical = serialize(entry).split("\n")[:-1]
+    if lines[-1]:
+        findings.append(
+            Finding(
+                path, len(lines), len(lines[-1]) + 1, "NF203", "expected a newline at the end of the file, found none"
+            )
+        )
+    else:
+        lines.pop()
+    content = [index for index, line in enumerate(lines) if line.strip()]
+    expected = [index for index, line in enumerate(canonical) if line]
+    if content and content[-1] < len(lines) - 1:
+        findings.append(
+            Finding(
+                path, content[-1] + 2, 1, "NF203", "expected the file to end after its last line, found blank lines"
+            )
+        )
+    previous, previous_canonical = -1, -1
+    for index, canonical_index in zip(content, expected, strict=True):
+        found_blank, wanted_blank = index - previous - 1, canonical_index - previous_canonical - 1
+        if found_blank != wanted_blank:
+            findings.append(
+                Finding(
+                    path,
+                    previous + 2 if found_blank else index + 1,
+                    1,
+                    "NF205",
+                    f"expected {_blank_lines(wanted_blank)} here, found {found_blank}",
+                )
+            )
+        findings.extend(_line_style(path, index + 1, lines[index], canonical[canonical_index]))
+        previous, previous_canonical = index, canonical_index
+    for index, line in enumerate(lines):
+        if line and not line.strip():
+            findings.append(Finding(path, index + 1, 1, "NF204", "expected an empty line, found whitespace"))
+    findings.extend(_archive(path, entry, content, expected, canonical))
+    return sorted(findings, key=lambda finding: (finding.line, finding.column))
+
+
+def _blank_lines(count: int) -> str:
+    return {0: "no blank line", 1: "one blank line", 2: "two blank lines"}[count]
+
+
+def _line_style(path: str, number: int, line: str, canonical: str) -> list[Finding]:
+    findings = []
+    core, canonical_core = line.rstrip(), canonical.rstrip()
+    tail, canonical_tail = line[len(core) :], canonical[len(canonical_core) :]
+    if tail != canonical_tail:
+        if canonical_tail and not tail:
+            findings.append(
+                Finding(path, number, len(core) + 1, "NF207", "expected a space after the headline, found none")
+            )
+        else:
+            column = len(core) + 1 + (len(canonical_tail) if tail.startswith(canonical_tail) else 0)
+            findings.append(Finding(path, number, column, "NF204", "expected no whitespace at the end of the line"))
+    if core == canonical_core:
+        return findings
+    number_match, canonical_number = _ITEM_NUMBER.match(core), _ITEM_NUMBER.match(canonical_core)
+    if number_match and canonical_number and number_match[0] != canonical_number[0]:
+        findings.append(
+            Finding(path, number, 1, "NF210", f"expected the number {canonical_number[0]}, found {number_match[0]}")
+        )
+        core = canonical_number[0] + core[number_match.end() :]
+        offset = number_match.end() - canonical_number.end()
+    else:
+        offset = 0
+    if core == canonical_core:
+        return findings
+    if canonical_core == "### Source:" and core == "### Sources:":
+        findings.append(Finding(path, number, 5, "NF208", 'expected "### Source:", found "### Sources:"'))
+    elif canonical_core.startswith("### [") and _unpadded(core) == canonical_core:
+        findings.append(
+            Finding(path, number, core.index("/index.md") - 1, "NF209", "expected the day without a leading zero")
+        )
+    elif " ](" in canonical_core and core == canonical_core.replace(" ](", "](", 1):
+        findings.append(
+            Finding(
+                path,
+                number,
+                canonical_core.index(" ](") + 1 + offset,
+                "NF207",
+                "expected a space after the related title, found none",
+            )
+        )
+    else:
+        column = next(
+            (at for at, (a, b) in enumerate(zip(core, canonical_core, strict=False)) if a != b),
+            min(len(core), len(canonical_core)),
+        )
+        findings.append(
+            Finding(path, number, column + 1 + offset, "NF206", "expected the canonical spacing around the value here")
+        )
+    return findings
+
+
+def _unpadded(date_line: str) -> str:
+    """The date line with a zero-padded day in its link written without the zero."""
+    return re.sub(r"/0([1-9])/index\.md", r"/\1/index.md", date_line)
+
+
+def _archive(path: str, entry: Entry, content: list[int], expected: list[int], canonical: list[str]) -> list[Finding]:
+    """Checks that need the file's place in a news/YYYY/MM/D/ tree, and duplicate links."""
+    findings = []
+    line_of = dict(zip(expected, content, strict=True))  # canonical line index -> file line index
+    headline_line = line_of[2] + 1
+    sources_at = canonical.index("### Source:") + 2 if entry.sources else 0
+    related_at = canonical.index("### Related:") + 2 if entry.related else 0
+    seen: set[str] = set()
+    for index, source in enumerate(entry.sources):
+        if source.url in seen:
+            findings.append(
+                Finding(
+                    path,
+                    line_of[sources_at + index] + 1,
+                    1,
+                    "NF304",
+                    f"expected each source once, found {source.url} again",
+                )
+            )
+        seen.add(source.url)
+    seen.clear()
+    for index, item in enumerate(entry.related):
+        if item.path in seen:
+            findings.append(
+                Finding(
+                    path,
+                    line_of[related_at + index] + 1,
+                    1,
+                    "NF305",
+                    f"expected each related entry once, found {item.path} again",
+                )
+            )
+        seen.add(item.path)
+    parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
+    if len(parts) < 6 or parts[-5] != "news" or not _FOLDER.fullmatch(parts[-4]):
+        return findings
+    year, month, day, name = parts[-4:]
+    if (year, month, day) != (f"{entry.date.year:04d}", f"{entry.date.month:02d}", str(entry.date.day)):
+        findings.append(
+            Finding(
+                path,
+                1,
+                6,
+                "NF301",
+                f"expected the date of the folder news/{year}/{month}/{day}/, found {entry.date.isoformat()}",
+            )
+        )
+    stem = name[:-3] if name.endswith(".md") else name
+    if not (stem and slugify(entry.headline).startswith(stem)):
+        findings.append(
+            Finding(
+                path,
+                headline_line,
+                3,
+                "NF302",
+                f"expected the file name to start the headline's slug {slugify(entry.headline)[:40]}..., found {stem}",
+            )
+        )
+    root = os.sep.join(parts[:-5])
+    for index, item in enumerate(entry.related):
+        if not os.path.isfile(os.path.join(root, item.path.lstrip("/"))):
+            findings.append(
+                Finding(
+                    path,
+                    line_of[related_at + index] + 1,
+                    1,
+                    "NF303",
+                    f"expected the related entry {item.path} in the archive, found no such file",
+                )
+            )
+    return findings

@@ -1,0 +1,52 @@
+"""The findings' codes: one stable NF code, a kebab-case name and a severity for each rule."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Rule:
+    code: str
+    name: str
+    severity: str  # "error" or "warning"
+    summary: str
+
+
+RULES = {
+    rule.code: rule
+    for rule in [
+        Rule("NF000", "internal-error", "error", "newsfmt failed on the file: a bug to report"),
+        Rule("NF001", "unreadable-file", "error", "the file cannot be read"),
+        Rule("NF002", "not-utf8", "error", "the file is not UTF-8 text"),
+        Rule("NF101", "date-line", "error", "the first line is not a date line"),
+        Rule("NF102", "invalid-date", "error", "the date is not a date of the calendar"),
+        Rule("NF103", "date-link", "error", "the date line links to another day's page"),
+        Rule("NF104", "missing-blank-line", "error", "a blank line is missing where the layout needs one"),
+        Rule("NF105", "headline", "error", "the headline line is missing or not a '# ' line"),
+        Rule("NF106", "unexpected-heading", "error", "a heading in the body, or a section the format does not have"),
+        Rule("NF107", "section-order", "error", "a section out of order, or repeated"),
+        Rule("NF108", "empty-section", "error", "a section heading with no items"),
+        Rule("NF109", "item-shape", "error", "an item that is not a numbered link of the right shape"),
+        Rule("NF110", "invalid-link-text", "error", "a source name or related title that breaks its rule"),
+        Rule("NF111", "invalid-url", "error", "a source URL that is empty or holds whitespace"),
+        Rule("NF112", "invalid-related-path", "error", "a related path that is not /news/YYYY/MM/D/slug.md"),
+        Rule("NF113", "invalid-tag", "error", "a context tag that breaks its rule"),
+        Rule("NF114", "text-after-list", "error", "text where only a section heading or the end of the file may come"),
+        Rule("NF201", "line-endings", "warning", "CRLF or CR line endings instead of LF"),
+        Rule("NF202", "byte-order-mark", "warning", "a byte order mark at the start of the file"),
+        Rule("NF203", "end-of-file", "warning", "no newline, or blank lines, at the end of the file"),
+        Rule("NF204", "trailing-whitespace", "warning", "whitespace at the end of a line"),
+        Rule("NF205", "blank-lines", "warning", "more or fewer blank lines than the layout has"),
+        Rule("NF206", "value-whitespace", "warning", "whitespace around a value, inside brackets or around tags"),
+        Rule("NF207", "layout-space", "warning", "the space after a headline or related title is missing"),
+        Rule("NF208", "sources-heading", "warning", "'### Sources:' instead of '### Source:'"),
+        Rule("NF209", "padded-day", "warning", "a zero-padded day in the date link"),
+        Rule("NF210", "list-numbering", "warning", "list items not numbered 1 to n"),
+        Rule("NF301", "folder-date", "error", "the entry's date is not the date of its news/YYYY/MM/D/ folder"),
+        Rule("NF302", "file-name-slug", "warning", "the file name is not a slug of the headline (a prefix of it)"),
+        Rule("NF303", "missing-related-target", "warning", "a related link's file is not in the archive"),
+        Rule("NF304", "duplicate-source", "warning", "the same source URL twice in one entry"),
+        Rule("NF305", "duplicate-related", "warning", "the same related path twice in one entry"),
+    ]
+}

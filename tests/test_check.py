@@ -1,0 +1,96 @@
+"""The checker behind `newsfmt validate`: every error, every deviation from the canonical text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+from newsfmt import Entry, ParseError, parse, serialize
+from newsfmt._check import MAX_ERRORS, check_text
+from newsfmt._rules import RULES
+
+from . import strategies as s
+from .test_format import SAMPLE, TOLERATED
+from .test_properties import damaged_texts
+
+
+def own_findings(text: str) -> list[tuple[int, int, str]]:
+    """Findings other than duplicate links, which generated entries may hold."""
+    _, findings = check_text(text, "entry.md")
+    return [(f.line, f.column, f.code) for f in findings if f.code not in ("NF304", "NF305")]
+
+
+@given(s.entry_texts())
+def test_a_canonical_text_has_no_findings(pair: tuple[Entry, str]) -> None:
+    assert own_findings(pair[1]) == []
+
+
+@given(s.entry_texts(tolerant=True))
+def test_a_tolerated_text_has_style_findings_exactly_when_it_is_not_canonical(pair: tuple[Entry, str]) -> None:
+    entry, text = pair
+    entry_found, findings = check_text(text, "entry.md")
+    assert entry_found == entry
+    style = [f for f in findings if f.code not in ("NF304", "NF305")]
+    assert all(f.severity == "warning" and f.code.startswith("NF2") for f in style)
+    assert bool(style) == (text != serialize(entry))
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert all(1 <= f.line <= len(lines) and 1 <= f.column <= len(lines[f.line - 1]) + 1 for f in style)
+
+
+@given(damaged_texts())
+def test_the_first_error_is_parse_s_and_every_error_is_an_error(text: str) -> None:
+    try:
+        parse(text)
+    except ParseError as error:
+        entry, findings = check_text(text, "entry.md")
+        assert entry is None
+        first = findings[0]
+        assert (first.line, first.column, first.code, first.message) == (
+            error.line,
+            error.column,
+            error.code,
+            error.message,
+        )
+        assert all(f.severity == "error" for f in findings)
+        assert len(findings) <= MAX_ERRORS + 1
+        lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        assert all(1 <= f.line <= len(lines) + 1 for f in findings)
+
+
+STYLE_CODES = {
+    "crlf line endings": ["NF201"],
+    "cr line endings": ["NF201"],
+    "a leading byte order mark": ["NF202"],
+    "no final newline": ["NF203"],
+    "blank lines after the last line": ["NF203", "NF204", "NF204"],
+    "headline without its space": ["NF207"],
+    "title without its space": ["NF207"],
+    "whitespace around name and url": ["NF206"],
+    "whitespace around tags": ["NF206"],
+    "more blank lines between paragraphs": ["NF204", "NF205"],
+    "one blank line before the first section": ["NF205"],
+    "### Sources: for ### Source:": ["NF208"],
+    "a zero-padded day in the date link": ["NF209"],
+    "list numbers other than 1..n": ["NF210", "NF210"],
+    "whitespace before the body": ["NF206"],
+}
+
+
+@pytest.mark.parametrize(("name", "codes"), STYLE_CODES.items(), ids=STYLE_CODES.keys())
+def test_each_tolerated_variation_has_its_code(name: str, codes: list[str]) -> None:
+    assert sorted(code for _, _, code in own_findings(TOLERATED[name])) == codes
+
+
+def test_errors_in_several_places_are_all_found() -> None:
+    text = (
+        SAMPLE.replace("Second paragraph.", "## A heading in the body")
+        .replace("(/news/2016/04/15/another-title.md)", "(/news/2016/13/15/another-title.md)")
+        .replace("(http://example.com/b)", "(http://example.com/b c)")
+        + "\nThe end.\n"
+    )
+    assert own_findings(text) == [(8, 1, "NF106"), (14, 14, "NF111"), (18, 21, "NF112"), (21, 1, "NF114")]
+
+
+def test_every_code_is_a_rule() -> None:
+    assert all(code.startswith("NF") and len(code) == 5 for code in RULES)
+    assert len({rule.name for rule in RULES.values()}) == len(RULES)
