@@ -1,0 +1,555 @@
+"""The newsfmt command: validate, fmt, to-json and from-json over files and folders of entries."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import fnmatch
+import itertools
+import os
+import re
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TextIO, TypeVar
+
+from . import __version__
+from ._check import Finding, check_text
+from ._dict import DictError, from_dict, to_dict
+from ._errors import ParseError
+from ._io import _position, write
+from ._model import Entry
+from ._parser import parse
+from ._rules import RULES
+from ._serialize import serialize
+
+POOL_THRESHOLD = 64  # fewer files than this run in the main process: a pool costs more to start
+BATCH = 32
+SKIPPED_FOLDERS = {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"}
+FORMATS = ("concise", "json", "github", "sarif")
+_SLUG_FILE = re.compile(r"[a-z0-9-]+\.md")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class UsageError(Exception):
+    """Bad usage: a one-line message and exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _arguments().parse_args(argv)
+    try:
+        result: int = arguments.run(arguments)
+        return result
+    except UsageError as error:
+        print(f"newsfmt: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as error:  # a bug: one line, not a traceback
+        print(f"newsfmt: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+def _arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsfmt", description="Validate, format and convert news-entry files.")
+    parser.add_argument("--version", action="version", version=f"newsfmt {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=run)
+        return sub
+
+    def with_paths(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); - reads stdin")
+        sub.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths that match")
+        sub.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
+        sub.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, help="processes (default: cores)")
+        sub.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+        sub.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    validate = command("validate", _validate, "Report every problem in entry files.")
+    with_paths(validate)
+    validate.add_argument("--select", metavar="CODES", help="codes or prefixes to report, comma-separated")
+    validate.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report, comma-separated")
+    validate.add_argument("--strict", action="store_true", default=None, help="warnings fail the run too")
+    validate.add_argument("--output-format", choices=FORMATS, help="default: github on GitHub Actions, else concise")
+
+    fmt = command("fmt", _fmt, "Rewrite entry files that parse but are not canonical.")
+    with_paths(fmt)
+    fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+    fmt.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
+
+    to_json = command("to-json", _to_json, "Write entries as JSON Lines or a JSON array.")
+    with_paths(to_json)
+    to_json.add_argument("--format", choices=("jsonl", "json"), default="jsonl", help="default: jsonl")
+    to_json.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    to_json.add_argument("--skip-invalid", action="store_true", help="invalid files do not fail the run")
+
+    from_json = command("from-json", _from_json, "Write entries from JSON Lines or an array as canonical files.")
+    from_json.add_argument("file", metavar="FILE", help="JSON Lines or a JSON array; - reads stdin")
+    from_json.add_argument("--out-dir", required=True, metavar="ROOT", help="write ROOT/news/YYYY/MM/D/SLUG.md")
+    from_json.add_argument("--overwrite", action="store_true", help="replace existing files that differ")
+    from_json.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a whole number of 1 or more")
+    return value
+
+
+# Finding files, and running work over them.
+
+
+def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[str]:
+    """The entry files under ``paths``, sorted: folders are searched for *.md, skipping index.md."""
+    found: list[str] = []
+    for given in paths or ["."]:
+        if given == "-":
+            found.append("-")
+        elif os.path.isdir(given):
+            for folder, folders, files in os.walk(given):  # does not follow symlinked folders
+                folders[:] = sorted(
+                    name
+                    for name in folders
+                    if name not in SKIPPED_FOLDERS
+                    and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
+                    and not _excluded(os.path.join(folder, name), excludes)
+                )
+                for name in files:
+                    path = os.path.normpath(os.path.join(folder, name))
+                    if name.endswith(".md") and name != "index.md" and not _excluded(path, excludes):
+                        found.append(path)
+        elif os.path.lexists(given):
+            found.append(os.path.normpath(given))
+        else:
+            raise UsageError(f"{given}: no such file or folder")
+    return sorted(dict.fromkeys(found))
+
+
+def _excluded(path: str, globs: Sequence[str]) -> bool:
+    path = os.path.normpath(path)
+    return any(fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(os.path.basename(path), glob) for glob in globs)
+
+
+def run_all(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    """``work`` over ``items``, results in the order of the items; a process pool for many items."""
+    if jobs == 1 or len(items) < POOL_THRESHOLD:
+        yield from map(work, items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    batches = iter([items[start : start + BATCH] for start in range(0, len(items), BATCH)])
+    with ProcessPoolExecutor(jobs) as pool:
+        pending = deque(pool.submit(_run_batch, work, batch) for batch in itertools.islice(batches, jobs * 4))
+        while pending:  # a bounded window of batches keeps memory flat on any tree
+            results = pending.popleft().result()
+            following = next(batches, None)
+            if following is not None:
+                pending.append(pool.submit(_run_batch, work, following))
+            yield from results
+
+
+def _run_batch(work: Callable[[T], R], batch: Sequence[T]) -> list[R]:
+    return [work(item) for item in batch]
+
+
+def _progress(items: Iterable[T], total: int, arguments: argparse.Namespace, for_people: bool) -> Iterable[T]:
+    if arguments.quiet or arguments.no_progress or not for_people or total < 2 or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, unit="file", leave=False, file=sys.stderr)
+
+
+def _read_text(path: str, name: str) -> tuple[str | None, Finding | None]:
+    """The file's text, or the finding that says why there is none."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as file:
+                data = file.read()
+    except OSError as error:
+        return None, Finding(name, 1, 1, "NF001", f"cannot read the file: {error.strerror or error}")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line, column = _position(data[: error.start].decode("utf-8"))
+        message = f"expected UTF-8 text, found the byte 0x{data[error.start]:02X}"
+        return None, Finding(name, line, column, "NF002", message)
+
+
+def _name(path: str, arguments: argparse.Namespace) -> str:
+    return (arguments.stdin_filename or "-") if path == "-" else path
+
+
+# validate
+
+
+def _check_file(item: tuple[str, str]) -> list[Finding]:
+    path, name = item
+    try:
+        text, problem = _read_text(path, name)
+        if text is None:
+            return [problem] if problem else []
+        return check_text(text, name)[1]
+    except Exception as error:  # a bug in newsfmt: report it against the file, and go on
+        return [Finding(name, 1, 1, "NF000", f"{type(error).__name__}: {error}")]
+
+
+def _validate(arguments: argparse.Namespace) -> int:
+    config = _config()
+    select = _codes(arguments.select, config.get("select"), ["NF"])
+    ignore = _codes(arguments.ignore, config.get("ignore"), [])
+    strict = arguments.strict if arguments.strict is not None else bool(config.get("strict", False))
+    excludes = [*config.get("exclude", []), *arguments.exclude]
+    output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
+    files = discover(arguments.paths, excludes)
+    items = [(path, _name(path, arguments)) for path in files]
+    findings: list[Finding] = []
+    results = run_all(_check_file, items, arguments.jobs)
+    for found in _progress(results, len(items), arguments, output_format == "concise"):
+        findings.extend(f for f in found if f.code == "NF000" or _selected(f.code, select, ignore))
+    findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
+    _WRITERS[output_format](findings, sys.stdout)
+    errors = sum(finding.severity == "error" for finding in findings)
+    warnings = len(findings) - errors
+    if not arguments.quiet:
+        print(f"{len(files)} files, {errors} errors, {warnings} warnings", file=sys.stderr)
+    return 1 if errors or (strict and warnings) else 0
+
+
+def _codes(given: str | None, configured: Any, default: list[str]) -> list[str]:
+    if given is not None:
+        codes = [code.strip().upper() for code in given.split(",") if code.strip()]
+    elif configured is not None:
+        codes = [str(code).upper() for code in configured]
+    else:
+        return default
+    unknown = [code for code in codes if not any(rule.startswith(code) for rule in RULES)]
+    if unknown:
+        raise UsageError(f"no rule has the code or prefix {', '.join(unknown)}")
+    return codes
+
+
+def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
+    return any(code.startswith(prefix) for prefix in select) and not any(code.startswith(prefix) for prefix in ignore)
+
+
+def _config() -> dict[str, Any]:
+    """[tool.newsfmt] of the nearest pyproject.toml, from the current folder up."""
+    import tomllib
+
+    folder = os.path.abspath(os.getcwd())
+    while True:
+        candidate = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(candidate):
+            try:
+                with open(candidate, "rb") as file:
+                    table = tomllib.load(file).get("tool", {}).get("newsfmt", {})
+            except (OSError, tomllib.TOMLDecodeError) as error:
+                raise UsageError(f"{candidate}: {error}") from None
+            if not isinstance(table, dict):
+                raise UsageError(f"{candidate}: [tool.newsfmt] must be a table")
+            return table
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return {}
+        folder = parent
+
+
+def _write_concise(findings: list[Finding], out: TextIO) -> None:
+    for f in findings:
+        out.write(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}\n")
+
+
+def _as_object(f: Finding) -> dict[str, Any]:
+    return {
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "code": f.code,
+        "name": f.name,
+        "severity": f.severity,
+        "message": f.message,
+    }
+
+
+def _write_json(findings: list[Finding], out: TextIO) -> None:
+    import json
+
+    json.dump([_as_object(f) for f in findings], out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _write_github(findings: list[Finding], out: TextIO) -> None:
+    for f in findings:
+        properties = f"file={_github_property(f.path)},line={f.line},col={f.column}"
+        title = _github_property(f"{f.code} {f.name}")
+        out.write(f"::{f.severity} {properties},title={title}::{_github_data(f.message)}\n")
+
+
+def _write_sarif(findings: list[Finding], out: TextIO) -> None:
+    import json
+
+    codes = sorted(RULES)
+    rules = [
+        {
+            "id": code,
+            "name": RULES[code].name,
+            "shortDescription": {"text": RULES[code].summary},
+            "defaultConfiguration": {"level": RULES[code].severity},
+            "helpUri": f"https://github.com/newsfmt/newsfmt/blob/main/docs/rules.md#{code.lower()}",
+        }
+        for code in codes
+    ]
+    results = [
+        {
+            "ruleId": f.code,
+            "ruleIndex": codes.index(f.code),
+            "level": f.severity,
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path.replace(os.sep, "/")},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    }
+                }
+            ],
+        }
+        for f in findings
+    ]
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "newsfmt", "version": __version__, "rules": rules}}, "results": results}],
+    }
+    json.dump(log, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+_WRITERS: dict[str, Callable[[list[Finding], TextIO], None]] = {
+    "concise": _write_concise,
+    "json": _write_json,
+    "github": _write_github,
+    "sarif": _write_sarif,
+}
+
+
+# fmt
+
+
+def _format_file(item: tuple[str, str, bool]) -> tuple[str, str, str]:
+    """(name, outcome, detail): outcome is unchanged, reformatted, would-reformat or failed."""
+    path, name, write_back = item
+    text, problem = _read_text(path, name)
+    if text is None:
+        assert problem is not None
+        return name, "failed", f"{problem.path}:{problem.line}:{problem.column}: {problem.code} {problem.message}"
+    try:
+        entry = parse(text)
+    except ParseError as error:
+        return name, "failed", f"{name}:{error.line}:{error.column}: {error.code} {error.message}"
+    canonical = serialize(entry)
+    if canonical == text:
+        return name, "unchanged", canonical if path == "-" else ""
+    if parse(canonical) != entry:  # G2 says never; checked before any file is replaced, as mdformat does
+        return name, "failed", f"{name}: internal error: the canonical text does not read back as the same entry"
+    diff = "".join(difflib.unified_diff(text.splitlines(True), canonical.splitlines(True), name, name))
+    if path == "-":
+        return name, "would-reformat", canonical
+    if not write_back:
+        return name, "would-reformat", diff
+    write(entry, path)
+    return name, "reformatted", diff
+
+
+def _fmt(arguments: argparse.Namespace) -> int:
+    excludes = [*_config().get("exclude", []), *arguments.exclude]
+    files = discover(arguments.paths, excludes)
+    write_back = not (arguments.check or arguments.diff)
+    items = [(path, _name(path, arguments), write_back) for path in files]
+    counts = {"unchanged": 0, "reformatted": 0, "would-reformat": 0, "failed": 0}
+    results = _progress(run_all(_format_file, items, arguments.jobs), len(items), arguments, True)
+    for (path, _, _), (name, outcome, detail) in zip(items, results, strict=True):
+        counts[outcome] += 1
+        if outcome == "failed":
+            print(detail, file=sys.stderr)
+        elif path == "-" and not arguments.check and not arguments.diff:
+            sys.stdout.write(detail)  # stdin in, the canonical text out
+        elif outcome == "would-reformat":
+            if arguments.diff:
+                sys.stdout.write(detail)
+            else:
+                print(f"would reformat {name}")
+    if not arguments.quiet:
+        done = "would be reformatted" if not write_back else "reformatted"
+        changed = counts["would-reformat"] if not write_back else counts["reformatted"]
+        print(f"{changed} files {done}, {counts['unchanged']} unchanged, {counts['failed']} failed", file=sys.stderr)
+    return 1 if counts["failed"] or (not write_back and counts["would-reformat"]) else 0
+
+
+# to-json and from-json
+
+
+def _entry_of_file(item: tuple[str, str]) -> tuple[str, dict[str, Any] | None, str]:
+    path, name = item
+    text, problem = _read_text(path, name)
+    if text is None:
+        assert problem is not None
+        return name, None, f"{problem.path}:{problem.line}:{problem.column}: {problem.code} {problem.message}"
+    try:
+        return name, to_dict(parse(text)), ""
+    except ParseError as error:
+        return name, None, f"{name}:{error.line}:{error.column}: {error.code} {error.message}"
+
+
+def _to_json(arguments: argparse.Namespace) -> int:
+    import json
+
+    excludes = [*_config().get("exclude", []), *arguments.exclude]
+    files = discover(arguments.paths, excludes)
+    items = [(path, _name(path, arguments)) for path in files]
+    invalid = 0
+    with _output(arguments.output) as out:
+        first = True
+        if arguments.format == "json":
+            out.write("[")
+        results = _progress(run_all(_entry_of_file, items, arguments.jobs), len(items), arguments, True)
+        for name, data, problem in results:
+            if data is None:
+                invalid += 1
+                print(problem, file=sys.stderr)
+                continue
+            record = json.dumps({"path": name, "entry": data}, ensure_ascii=False)
+            if arguments.format == "json":
+                out.write(("\n" if first else ",\n") + record)
+            else:
+                out.write(record + "\n")
+            first = False
+        if arguments.format == "json":
+            out.write("\n]\n" if not first else "]\n")
+    if not arguments.quiet:
+        print(f"{len(files) - invalid} entries written, {invalid} invalid files", file=sys.stderr)
+    return 1 if invalid and not arguments.skip_invalid else 0
+
+
+class _output:
+    """Standard output, or a file replaced only once everything is written."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+
+    def __enter__(self) -> TextIO:
+        if self.path is None:
+            return sys.stdout
+        self.temporary = f"{self.path}.{os.getpid()}.tmp"
+        self.file = open(self.temporary, "w", encoding="utf-8", newline="\n")
+        return self.file
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if self.path is None:
+            sys.stdout.flush()
+            return
+        self.file.close()
+        if kind is None:
+            os.replace(self.temporary, self.path)
+        else:
+            os.unlink(self.temporary)
+
+
+def _records(text: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of each record of JSON Lines, or of a JSON array."""
+    import json
+
+    if text.lstrip().startswith("["):
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise UsageError(f"line {error.lineno}: not JSON: {error.msg}") from None
+        yield from ((1, value) for value in values)
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as error:
+                yield number, error
+
+
+def _from_json(arguments: argparse.Namespace) -> int:
+    source = arguments.file
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as file:
+                text = file.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{source}: {error}") from None
+    root = os.path.abspath(arguments.out_dir)
+    written = unchanged = failed = 0
+    for number, record in _records(text):
+        where = f"{source}:{number}"
+        try:
+            target, entry = _target(record, root)
+        except (DictError, ValueError, TypeError) as error:
+            failed += 1
+            problem = str(error).replace("\n", f"\n{where}: ")
+            print(f"{where}: {problem}", file=sys.stderr)
+            continue
+        canonical = serialize(entry).encode("utf-8")
+        if os.path.exists(target):
+            with open(target, "rb") as file:
+                if file.read() == canonical:
+                    unchanged += 1
+                    continue
+            if not arguments.overwrite:
+                failed += 1
+                message = f"{os.path.relpath(target)} exists and differs (--overwrite replaces it)"
+                print(f"{where}: {message}", file=sys.stderr)
+                continue
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        write(entry, target)
+        written += 1
+        print(os.path.relpath(target))
+    if not arguments.quiet:
+        print(f"{written} files written, {unchanged} unchanged, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _target(record: Any, root: str) -> tuple[str, Entry]:
+    """Where an entry record is written, and its entry; the file name of its "path" if it has one."""
+    if isinstance(record, Exception):
+        raise ValueError(f"not JSON: {record}")
+    data, given = record, None
+    if isinstance(record, dict) and "entry" in record:
+        data, given = record["entry"], record.get("path")
+    entry = from_dict(data)
+    relative = entry.path.lstrip("/")
+    if isinstance(given, str):
+        parts = given.replace("\\", "/").split("/")
+        folder = "/".join(["news", *parts[-4:-1]])
+        in_its_day = len(parts) >= 5 and parts[-5] == "news" and f"/{folder}/" == entry.day_path[:-8]
+        if in_its_day and _SLUG_FILE.fullmatch(parts[-1]):
+            relative = f"{folder}/{parts[-1]}"
+    target = os.path.normpath(os.path.join(root, relative))
+    if os.path.commonpath([root, target]) != root:
+        raise ValueError(f"{relative} would be written outside {root}")
+    return target, entry

@@ -1,0 +1,306 @@
+"""The newsfmt command, end to end through `python -m newsfmt` on archives built in temporary folders."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsfmt import Entry, Related, Source, serialize
+from newsfmt._cli import _github_data, _github_property
+from newsfmt._rules import RULES
+
+from .test_check import STYLE_CODES
+from .test_format import CODE_OF, ERRORS, SAMPLE, TOLERATED
+
+A_PATH = "news/2016/04/8/nato-will-meet-russia.md"
+B_PATH = "news/2016/04/20/nato-reopens-talks.md"
+A = Entry(
+    date=datetime.date(2016, 4, 8),
+    headline="NATO will meet Russia",
+    body="Ambassadors will meet in Brussels.",
+    sources=[Source(name="Reuters", url="https://example.com/a")],
+    related=[Related(title="NATO reopens talks", path="/" + B_PATH, context=["NATO", "Russia"])],
+)
+B = Entry(
+    date=datetime.date(2016, 4, 20),
+    headline="NATO reopens talks",
+    related=[Related(title="NATO will meet Russia", path="/" + A_PATH)],
+)
+
+
+def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != "GITHUB_ACTIONS"}
+    return subprocess.run(
+        [sys.executable, "-m", "newsfmt", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env
+    )
+
+
+def archive(root: Path, files: Mapping[str, str | bytes] | None = None) -> Path:
+    """A canonical archive of two entries linking each other, plus ``files``."""
+    for path, entry in ((A_PATH, A), (B_PATH, B)):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(serialize(entry).encode())
+    (root / "news/2016/04/8/index.md").write_text("The day page is not an entry.\n")
+    for path, content in (files or {}).items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode() if isinstance(content, str) else content
+        (root / path).write_bytes(data)
+    return root
+
+
+def codes(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line.split(": ", 2)[1].split(" ")[0] for line in result.stdout.splitlines()]
+
+
+def test_a_canonical_archive_has_no_findings(tmp_path: Path) -> None:
+    result = run("validate", cwd=archive(tmp_path))
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == "2 files, 0 errors, 0 warnings\n"
+
+
+# Every code fires on a file made to trigger it.
+
+TRIGGERS: dict[str, tuple[str, str | bytes]] = {
+    "NF002": ("entry.md", SAMPLE.encode().replace(b"Reuters", b"Reu\xfcters")),
+    **{code: ("entry.md", ERRORS[next(name for name in ERRORS if CODE_OF[name] == code)][0]) for code in set(CODE_OF.values())},
+    **{code: ("entry.md", TOLERATED[next(name for name, found in STYLE_CODES.items() if code in found)]) for code in {c for found in STYLE_CODES.values() for c in found}},
+    "NF301": ("news/2016/04/9/nato-will-meet-russia.md", serialize(A)),
+    "NF302": ("news/2016/04/8/another-name.md", serialize(A)),
+    "NF303": (A_PATH, serialize(A).replace("/04/20/nato-reopens-talks.md", "/04/21/nato-reopens-talks.md")),
+    "NF304": (A_PATH, serialize(A).replace("https://example.com/a)\n", "https://example.com/a)\n2. [Again](https://example.com/a)\n")),
+    "NF305": (B_PATH, serialize(B) + f"2. [Again ](/{A_PATH})\n"),
+}  # fmt: skip
+
+
+def test_every_rule_but_internal_error_and_unreadable_file_has_a_trigger() -> None:
+    assert sorted(TRIGGERS) == sorted(set(RULES) - {"NF000", "NF001"})
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_each_code_fires_on_its_trigger(tmp_path: Path, code: str) -> None:
+    path, content = TRIGGERS[code]
+    archive(tmp_path, {path: content})
+    result = run("validate", "--select", code, "--output-format", "json", cwd=tmp_path)
+    found = json.loads(result.stdout)
+    assert found and {finding["code"] for finding in found} == {code}, result.stdout
+    assert result.returncode == (1 if RULES[code].severity == "error" else 0)
+
+
+def test_an_unreadable_file_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    archive(tmp_path)
+    (tmp_path / "news/2016/04/8/gone.md").symlink_to(tmp_path / "nowhere.md")
+    result = run("validate", cwd=tmp_path)
+    assert result.stdout.startswith("news/2016/04/8/gone.md:1:1: NF001 cannot read the file: No such file")
+    assert result.returncode == 1 and "3 files, 1 errors, 0 warnings" in result.stderr
+
+
+# Output formats.
+
+
+def test_the_concise_format(tmp_path: Path) -> None:
+    (tmp_path / "entry.md").write_text(SAMPLE.replace("http://example.com/a", "http://example.com/a b"))
+    result = run("validate", "entry.md", cwd=tmp_path)
+    assert result.stdout == 'entry.md:13:15: NF111 expected a URL without whitespace, found "http://example.com/a b"\n'
+    assert result.stderr == "1 files, 1 errors, 0 warnings\n"
+
+
+def test_the_json_format(tmp_path: Path) -> None:
+    (tmp_path / "entry.md").write_text(SAMPLE.replace("### Source:", "### Sources:") + "\n")
+    found = json.loads(run("validate", "--output-format", "json", cwd=tmp_path).stdout)
+    assert found == [
+        {"path": "entry.md", "line": 11, "column": 5, "code": "NF208", "name": "sources-heading", "severity": "warning", "message": 'expected "### Source:", found "### Sources:"'},
+        {"path": "entry.md", "line": 20, "column": 1, "code": "NF203", "name": "end-of-file", "severity": "warning", "message": "expected the file to end after its last line, found blank lines"},
+    ]  # fmt: skip
+
+
+def test_the_github_format_escapes_what_github_requires(tmp_path: Path) -> None:
+    (tmp_path / "a,b:c%.md").write_text(SAMPLE.replace("Reuters", ""))
+    result = run("validate", "--output-format", "github", cwd=tmp_path)
+    assert result.stdout == (
+        "::error file=a%2Cb%3Ac%25.md,line=14,col=5,title=NF110 invalid-link-text::expected text, found an empty string\n"
+    )
+    assert _github_data("100% a:b, c\r\nd") == "100%25 a:b, c%0D%0Ad"
+    assert _github_property("100% a:b, c\nd") == "100%25 a%3Ab%2C c%0Ad"
+
+
+def test_github_is_the_default_on_github_actions(tmp_path: Path) -> None:
+    (tmp_path / "entry.md").write_text(SAMPLE + "\n")
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    result = subprocess.run(
+        [sys.executable, "-m", "newsfmt", "validate"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert result.stdout.startswith("::warning file=entry.md,line=20,col=1,title=NF203 end-of-file::")
+
+
+def test_the_sarif_format(tmp_path: Path) -> None:
+    (tmp_path / "entry.md").write_text(SAMPLE.replace("(/news/2015/12/2/", "(/news/2015/12/02/"))
+    log = json.loads(run("validate", "--output-format", "sarif", cwd=tmp_path).stdout)
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "newsfmt" and [rule["id"] for rule in driver["rules"]] == sorted(RULES)
+    [result] = log["runs"][0]["results"]
+    assert result["ruleId"] == "NF112" and driver["rules"][result["ruleIndex"]]["id"] == "NF112"
+    assert result["level"] == "error" and result["message"]["text"].startswith("expected a related link path")
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "entry.md"},
+        "region": {"startLine": 19, "startColumn": 16},
+    }
+
+
+def test_findings_are_sorted_by_path_line_and_column_and_the_same_with_one_or_two_jobs(tmp_path: Path) -> None:
+    files = {
+        f"news/2016/04/8/entry-{number:03d}.md": TOLERATED[name]
+        for number, name in zip(range(90), list(TOLERATED) * 4, strict=False)
+    }
+    files["news/2016/04/8/broken.md"] = SAMPLE.replace("### Source:", "### Notes:")
+    archive(tmp_path, files)
+    one = run("validate", "--jobs", "1", "--ignore", "NF3", cwd=tmp_path)
+    two = run("validate", "--jobs", "2", "--ignore", "NF3", cwd=tmp_path)
+    assert one.stdout == two.stdout and one.stdout.count("\n") > 90
+    keys = [(line.split(":")[0], int(line.split(":")[1]), int(line.split(":")[2])) for line in one.stdout.splitlines()]
+    assert keys == sorted(keys)
+
+
+# Exit codes, selection and configuration.
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    (tmp_path / "warning.md").write_text(SAMPLE + "\n")
+    assert run("validate", "warning.md", cwd=tmp_path).returncode == 0
+    assert run("validate", "warning.md", "--strict", cwd=tmp_path).returncode == 1
+    assert run("validate", "missing.md", cwd=tmp_path).returncode == 2
+    bad = run("validate", "--select", "XX9", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr == "newsfmt: no rule has the code or prefix XX9\n"
+    usage = run("validate", "--no-such-option", cwd=tmp_path)
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_select_ignore_and_pyproject_configuration(tmp_path: Path) -> None:
+    (tmp_path / "entry.md").write_text(
+        SAMPLE.replace("### Source:", "### Sources:").replace("2. [Reuters]", "5. [Reuters]")
+    )
+    assert codes(run("validate", cwd=tmp_path)) == ["NF208", "NF210"]
+    assert codes(run("validate", "--ignore", "NF208", cwd=tmp_path)) == ["NF210"]
+    assert codes(run("validate", "--select", "NF1,NF208", cwd=tmp_path)) == ["NF208"]
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.newsfmt]\nignore = ["NF210"]\nstrict = true\n')
+    result = run("validate", str(tmp_path / "entry.md"), cwd=tmp_path / "sub")
+    assert codes(result) == ["NF208"] and result.returncode == 1
+
+
+def test_folders_skip_index_pages_git_and_virtual_environments_and_exclude_globs(tmp_path: Path) -> None:
+    broken = SAMPLE.replace("### Source:", "### Notes:")
+    archive(
+        tmp_path,
+        {".git/x.md": broken, "venv/x.md": broken, "env/pyvenv.cfg": "", "env/x.md": broken, "drafts/x.md": broken},
+    )
+    result = run("validate", "--exclude", "drafts", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "2 files, 0 errors, 0 warnings\n")
+
+
+def test_stdin_with_a_file_name(tmp_path: Path) -> None:
+    archive(tmp_path)
+    text = serialize(A).replace("# NATO will meet Russia ", "# NATO will meet Russia")
+    result = run("validate", "-", "--stdin-filename", A_PATH, cwd=tmp_path, stdin=text)
+    assert result.stdout == f"{A_PATH}:3:24: NF207 expected a space after the headline, found none\n"
+
+
+# fmt
+
+
+def test_fmt_rewrites_only_what_parses_and_is_not_canonical_and_is_idempotent(tmp_path: Path) -> None:
+    messy = TOLERATED["### Sources: for ### Source:"]
+    broken = SAMPLE.replace("### Source:", "### Notes:").replace("\n", "\r\n")
+    archive(tmp_path, {"news/2016/04/8/messy.md": messy, "news/2016/04/8/broken.md": broken})
+    (tmp_path / "news/2016/04/8/messy.md").chmod(0o640)
+    check = run("fmt", "--check", cwd=tmp_path)
+    assert check.returncode == 1 and check.stdout == "would reformat news/2016/04/8/messy.md\n"
+    assert (tmp_path / "news/2016/04/8/messy.md").read_bytes() == messy.encode()
+    diff = run("fmt", "--diff", cwd=tmp_path)
+    assert (
+        diff.returncode == 1
+        and "--- news/2016/04/8/messy.md" in diff.stdout
+        and "\n-### Sources:\n+### Source:\n" in diff.stdout
+    )
+    result = run("fmt", cwd=tmp_path)
+    assert result.returncode == 1  # the broken file failed
+    assert "news/2016/04/8/broken.md:11:1: NF106" in result.stderr
+    assert result.stderr.endswith("1 files reformatted, 2 unchanged, 1 failed\n")
+    assert (tmp_path / "news/2016/04/8/messy.md").read_bytes() == SAMPLE.encode()
+    assert (tmp_path / "news/2016/04/8/messy.md").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "news/2016/04/8/broken.md").read_bytes() == broken.encode()
+    again = run("fmt", "--check", "--exclude", "broken.md", cwd=tmp_path)
+    assert (again.returncode, again.stdout) == (0, "")
+
+
+def test_fmt_of_stdin_writes_the_canonical_text(tmp_path: Path) -> None:
+    result = run("fmt", "-", cwd=tmp_path, stdin=TOLERATED["whitespace around tags"])
+    assert (result.returncode, result.stdout) == (0, SAMPLE)
+
+
+# to-json and from-json
+
+
+def test_to_json_then_from_json_rebuilds_the_archive_byte_for_byte(tmp_path: Path) -> None:
+    source = archive(tmp_path / "source")
+    lines = run("to-json", "news", cwd=source)
+    assert lines.returncode == 0
+    records = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert [record["path"] for record in records] == [B_PATH, A_PATH]
+    assert records[0]["entry"]["headline"] == "NATO reopens talks"
+    (tmp_path / "entries.jsonl").write_text(lines.stdout)
+    rebuilt = run("from-json", "entries.jsonl", "--out-dir", "rebuilt", cwd=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    for path in (A_PATH, B_PATH):
+        assert (tmp_path / "rebuilt" / path).read_bytes() == (source / path).read_bytes()
+    again = run("from-json", "entries.jsonl", "--out-dir", "rebuilt", cwd=tmp_path)
+    assert again.stdout == "" and "0 files written, 2 unchanged, 0 failed" in again.stderr
+
+
+def test_to_json_as_one_array_to_a_file_and_invalid_files(tmp_path: Path) -> None:
+    archive(tmp_path, {"news/2016/04/8/broken.md": SAMPLE.replace("### Source:", "### Notes:")})
+    result = run("to-json", "--format", "json", "-o", "out.json", cwd=tmp_path)
+    assert result.returncode == 1 and "broken.md:11:1: NF106" in result.stderr
+    assert [record["path"] for record in json.loads((tmp_path / "out.json").read_text())] == [B_PATH, A_PATH]
+    assert run("to-json", "--skip-invalid", "-o", "out.jsonl", cwd=tmp_path).returncode == 0
+
+
+def test_from_json_never_replaces_a_different_file_unless_asked_and_reports_bad_records(tmp_path: Path) -> None:
+    entry: dict[str, Any] = json.loads(run("to-json", cwd=archive(tmp_path / "a")).stdout.splitlines()[1])["entry"]
+    record: dict[str, Any] = {"path": A_PATH, "entry": entry}
+    changed = {**record, "entry": {**record["entry"], "body": "Changed."}}
+    bad = {"entry": {**record["entry"], "date": "2016-02-30"}}
+    (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(item) for item in (record, changed, bad)) + "\nnot json\n")
+    result = run("from-json", "in.jsonl", "--out-dir", "out", cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == f"out/{A_PATH}\n"
+    assert f"in.jsonl:2: out/{A_PATH} exists and differs (--overwrite replaces it)" in result.stderr
+    assert 'in.jsonl:3: /date: expected a date "YYYY-MM-DD", found "2016-02-30"' in result.stderr
+    assert "in.jsonl:4: not JSON" in result.stderr
+    forced = run("from-json", "in.jsonl", "--out-dir", "out", "--overwrite", cwd=tmp_path)
+    assert "Changed." in (tmp_path / "out" / A_PATH).read_text() and forced.returncode == 1
+
+
+# The command's cost.
+
+
+def test_the_console_script_is_installed() -> None:
+    assert shutil.which("newsfmt", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+
+
+def test_one_file_starts_no_process_pool_and_no_markdown_it(tmp_path: Path) -> None:
+    (tmp_path / "entry.md").write_text(SAMPLE)
+    code = (
+        "import sys; from newsfmt._cli import main; main(['validate', '-q', 'entry.md']); "
+        "print(sorted(m for m in ('markdown_it', 'concurrent.futures.process', 'tqdm') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n"
