@@ -304,3 +304,17 @@ def test_one_file_starts_no_process_pool_and_no_markdown_it(tmp_path: Path) -> N
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+def test_docs_rules_lists_every_rule_once() -> None:
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^### (NF[0-9]{3}) ([a-z0-9-]+)$", text, re.MULTILINE)
+    assert headings == [(code, rule.name) for code, rule in sorted(RULES.items())]
+
+
+def test_the_pre_commit_hooks_run_the_command() -> None:
+    text = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "- id: newsfmt-validate\n" in text and "  entry: newsfmt validate\n" in text
+    assert "- id: newsfmt-fmt\n" in text and "  entry: newsfmt fmt\n" in text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import fnmatch
 import itertools
 import os
@@ -53,13 +52,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, measuring the terminal with os rather than importing shutil on every run."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = os.get_terminal_size(sys.stderr.fileno()).columns - 2
+        except (OSError, ValueError):
+            width = 78
+        super().__init__(prog, width=width)
+
+
 def _arguments() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsfmt", description="Validate, format and convert news-entry files.")
+    parser = argparse.ArgumentParser(
+        prog="newsfmt", description="Validate, format and convert news-entry files.", formatter_class=_Formatter
+    )
     parser.add_argument("--version", action="version", version=f"newsfmt {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help)
+        sub = commands.add_parser(name, help=help, description=help, formatter_class=_Formatter)
         sub.set_defaults(run=run)
         return sub
 
@@ -245,12 +257,12 @@ def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
 
 def _config() -> dict[str, Any]:
     """[tool.newsfmt] of the nearest pyproject.toml, from the current folder up."""
-    import tomllib
-
     folder = os.path.abspath(os.getcwd())
     while True:
         candidate = os.path.join(folder, "pyproject.toml")
         if os.path.isfile(candidate):
+            import tomllib
+
             try:
                 with open(candidate, "rb") as file:
                     table = tomllib.load(file).get("tool", {}).get("newsfmt", {})
@@ -314,7 +326,6 @@ def _write_sarif(findings: list[Finding], out: TextIO) -> None:
             "name": RULES[code].name,
             "shortDescription": {"text": RULES[code].summary},
             "defaultConfiguration": {"level": RULES[code].severity},
-            "helpUri": f"https://github.com/newsfmt/newsfmt/blob/main/docs/rules.md#{code.lower()}",
         }
         for code in codes
     ]
@@ -371,6 +382,8 @@ def _format_file(item: tuple[str, str, bool]) -> tuple[str, str, str]:
         return name, "unchanged", canonical if path == "-" else ""
     if parse(canonical) != entry:  # G2 says never; checked before any file is replaced, as mdformat does
         return name, "failed", f"{name}: internal error: the canonical text does not read back as the same entry"
+    import difflib
+
     diff = "".join(difflib.unified_diff(text.splitlines(True), canonical.splitlines(True), name, name))
     if path == "-":
         return name, "would-reformat", canonical

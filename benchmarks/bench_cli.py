@@ -1,0 +1,182 @@
+"""Time `newsfmt validate` on a generated archive against `mdformat --check`, in the same run.
+
+    python benchmarks/bench_cli.py            # 20,000 entries, and 100,000 for memory (minutes)
+    python benchmarks/bench_cli.py --quick    # 1,000 entries, and 5,000 for memory
+
+It writes a seeded archive of entries of the example's sizes into a temporary
+folder, then times each command end to end as a subprocess (best of 3), with
+the peak memory of its whole process tree (main process and pool workers,
+sampled from /proc every 20 ms, as PSS and as RSS). mdformat (the `dev` extra) is the Markdown
+tool an archive keeper would otherwise reach for. Last, it times
+`newsfmt validate` on one file against `python -c "import attrs"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import newsfmt
+
+WORDS = (  # noqa: SIM905 (a sentence reads better than forty quoted words)
+    "NATO Russia talks council ambassadors meet Brussels minister says sanctions government election court "
+    "president parliament agreement security border troops protest economy bank report announces country "
+    "according officials week years first time nearly two informal relations deploy missile system region"
+).split()
+TAGS = ["NATO", "Russia", "NATO-Russia relations", "Jens Stoltenberg", "European Union", "Ukraine", "Syria"]
+
+
+def _text(rng: random.Random, low: int, high: int) -> str:
+    words: list[str] = []
+    while len(" ".join(words)) < rng.randint(low, high):
+        words.append(rng.choice(WORDS))
+    return " ".join(words).capitalize() + "."
+
+
+def generate(root: Path, count: int, seed: int = 2016) -> int:
+    """An archive of ``count`` entries under root/news; returns its size in bytes."""
+    rng = random.Random(seed)
+    start = datetime.date(2015, 1, 1)
+    planned = []
+    for number in range(count):
+        date = start + datetime.timedelta(days=rng.randrange(1000))
+        headline = f"{_text(rng, 120, 300)} ({number})"
+        planned.append(
+            (date, headline, f"/news/{date.year:04d}/{date.month:02d}/{date.day}/{newsfmt.slugify(headline)}.md")
+        )
+    size = 0
+    for date, headline, path in planned:
+        related = []
+        for _ in range(rng.randint(0, 10)):
+            _, title, target = rng.choice(planned)
+            related.append(newsfmt.Related(title=title, path=target, context=rng.sample(TAGS, rng.randint(1, 3))))
+        entry = newsfmt.Entry(
+            date=date,
+            headline=headline,
+            body="\n\n".join(_text(rng, 100, 400) for _ in range(rng.randint(0, 3))),
+            sources=[
+                newsfmt.Source(name=rng.choice(WORDS), url=f"https://example.com/{n}") for n in range(rng.randint(1, 3))
+            ],
+            related=related,
+        )
+        data = newsfmt.serialize(entry).encode()
+        target_file = root / path.lstrip("/")
+        target_file.parent.mkdir(parents=True, exist_ok=True)
+        target_file.write_bytes(data)
+        size += len(data)
+    return size
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """PSS and RSS of a process and its descendants, in bytes.
+
+    PSS splits each shared page between the processes that share it, so it adds
+    up across a process tree; RSS counts the interpreter's shared pages once a process.
+    """
+    pss = rss = 0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith(("Pss:", "Rss:")):
+                        kilobytes = int(line.split()[1]) * 1024
+                        pss, rss = (pss + kilobytes, rss) if line.startswith("Pss:") else (pss, rss + kilobytes)
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                stack.extend(int(child) for child in children.read().split())
+        except OSError:
+            continue
+    return pss, rss
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, tuple[int, int], int]:
+    """Seconds, peak PSS and RSS of the process tree, and exit code of one run."""
+    peak = (0, 0)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            pss, rss = tree_memory(process.pid)
+            peak = (max(peak[0], pss), max(peak[1], rss))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    code = process.wait()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return seconds, peak, code
+
+
+def best_of(command: list[str], cwd: Path, runs: int) -> tuple[float, tuple[int, int], int]:
+    results = [measure(command, cwd) for _ in range(runs)]
+    return min(r[0] for r in results), max(r[1] for r in results), results[0][2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 entries and 5,000 for memory")
+    quick = parser.parse_args().quick
+    count, memory_count = (1_000, 5_000) if quick else (20_000, 100_000)
+    newsfmt_command = [shutil.which("newsfmt") or "newsfmt"]
+    mdformat = shutil.which("mdformat")
+    work = Path(tempfile.mkdtemp(prefix="newsfmt-bench-"))
+    try:
+        size = generate(work / "archive", count)
+        print(f"Archive: {count:,} entries, {size / 1e6:.1f} MB, seed 2016; {os.cpu_count()} cores; best of 3 runs.\n")
+        print("| command | time | files per second | peak memory: PSS (RSS) | exit | / newsfmt's time |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        rows = [("`newsfmt validate -j 2`", [*newsfmt_command, "validate", "-j", "2", "-q", "."])]
+        rows.append(("`newsfmt validate -j 1`", [*newsfmt_command, "validate", "-j", "1", "-q", "."]))
+        if mdformat:
+            rows.append(("`mdformat --check`", [mdformat, "--check", "."]))
+        baseline = None
+        for name, command in rows:
+            seconds, peak, code = best_of(command, work / "archive", 1 if "mdformat" in name and not quick else 3)
+            baseline = baseline or seconds
+            speed, ratio = f"{count / seconds:,.0f}", f"{seconds / baseline:.1f}x"
+            memory = f"{peak[0] / 1e6:.0f} MB ({peak[1] / 1e6:.0f} MB)"
+            print(f"| {name} | {seconds:.2f} s | {speed} | {memory} | {code} | {ratio} |")
+        if not mdformat:
+            print("\n(mdformat is not installed: pip install mdformat to time it too.)")
+
+        generate(work / "memory", memory_count, seed=1)
+        seconds, peak, code = measure([*newsfmt_command, "validate", "-j", "2", "-q", "."], work / "memory")
+        print(f"\nMemory: `newsfmt validate -j 2` on {memory_count:,} files: {seconds:.1f} s, ", end="")
+        print(f"peak {peak[0] / 1e6:.0f} MB PSS ({peak[1] / 1e6:.0f} MB RSS) for the process tree.")
+
+        one = next((work / "archive" / "news").rglob("*.md"))
+        start_times = {}
+        for name, command in (
+            ("python -c 'import attrs'", [sys.executable, "-c", "import attrs"]),
+            ("newsfmt validate ONE.md", [*newsfmt_command, "validate", "-q", str(one)]),
+        ):
+            runs = []
+            for _ in range(15):
+                began = time.perf_counter()
+                subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                runs.append(time.perf_counter() - began)
+            start_times[name] = sorted(runs)[len(runs) // 2]
+        attrs_time, one_time = start_times.values()
+        print(f"\nOne file: median of 15 runs, `newsfmt validate ONE.md` {one_time * 1000:.0f} ms, ", end="")
+        print(f"`python -c 'import attrs'` {attrs_time * 1000:.0f} ms: {one_time / attrs_time:.2f}x.")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
