@@ -94,3 +94,10 @@ def test_errors_in_several_places_are_all_found() -> None:
 def test_every_code_is_a_rule() -> None:
     assert all(code.startswith("NF") and len(code) == 5 for code in RULES)
     assert len({rule.name for rule in RULES.values()}) == len(RULES)
+
+
+def test_a_file_with_very_many_errors_stops_after_the_cap() -> None:
+    text = SAMPLE.replace("2. [Reuters](http://example.com/b)\n", "".join(f"{n}. [](u)\n" for n in range(2, 80)))
+    _, findings = check_text(text, "entry.md")
+    assert [f.code for f in findings] == ["NF110"] * MAX_ERRORS + ["NF000"]
+    assert findings[-1].message == f"stopped after {MAX_ERRORS} errors"

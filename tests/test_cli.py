@@ -318,3 +318,19 @@ def test_the_pre_commit_hooks_run_the_command() -> None:
     text = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "- id: newsfmt-validate\n" in text and "  entry: newsfmt validate\n" in text
     assert "- id: newsfmt-fmt\n" in text and "  entry: newsfmt fmt\n" in text
+
+
+def test_the_progress_bar_shows_only_for_people_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from newsfmt._cli import _progress
+
+    items = [1, 2, 3]
+    shown = argparse.Namespace(quiet=False, no_progress=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert type(_progress(items, 3, shown, for_people=True)).__name__ == "tqdm"
+    assert _progress(items, 3, shown, for_people=False) is items  # json, github, sarif
+    assert _progress(items, 3, argparse.Namespace(quiet=True, no_progress=False), True) is items
+    assert _progress(items, 3, argparse.Namespace(quiet=False, no_progress=True), True) is items
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert _progress(items, 3, shown, for_people=True) is items
