@@ -127,13 +127,19 @@ def best_of(command: list[str], cwd: Path, runs: int) -> tuple[float, tuple[int,
     return min(r[0] for r in results), max(r[1] for r in results), results[0][2]
 
 
+def _script(name: str) -> str | None:
+    """A console script beside this interpreter (a venv that is not activated), else on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 entries and 5,000 for memory")
     quick = parser.parse_args().quick
     count, memory_count = (1_000, 5_000) if quick else (20_000, 100_000)
-    newsfmt_command = [shutil.which("newsfmt") or "newsfmt"]
-    mdformat = shutil.which("mdformat")
+    newsfmt_command = [_script("newsfmt") or "newsfmt"]
+    mdformat = _script("mdformat")
     work = Path(tempfile.mkdtemp(prefix="newsfmt-bench-"))
     try:
         size = generate(work / "archive", count)
