@@ -10,13 +10,13 @@ import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TextIO, TypeVar
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 from . import __version__
 from ._check import Finding, check_text
 from ._dict import DictError, from_dict, to_dict
 from ._errors import ParseError
-from ._io import _position, write
+from ._io import MAX_SIZE, FileProblem, _position, read_bytes, write
 from ._model import Entry
 from ._parser import parse
 from ._rules import RULES
@@ -82,6 +82,8 @@ def _arguments() -> argparse.ArgumentParser:
         sub.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, help="processes (default: cores)")
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
         sub.add_argument("--no-progress", action="store_true", help="no progress bar")
+        sub.add_argument("--max-file-size", type=_positive, metavar="BYTES", help=f"default: {MAX_SIZE:,}")
+        sub.add_argument("--follow-symlinks", action="store_true", help="read symlinks that lead out of the tree")
 
     validate = command("validate", _validate, "Report every problem in entry files.")
     with_paths(validate)
@@ -119,30 +121,41 @@ def _positive(text: str) -> int:
 # Finding files, and running work over them.
 
 
-def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[str]:
-    """The entry files under ``paths``, sorted: folders are searched for *.md, skipping index.md."""
-    found: list[str] = []
+def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[tuple[str, str | None]]:
+    """The entry files under ``paths``, sorted, each with the real path of the folder it was found in.
+
+    Folders are searched for *.md, skipping index.md; symlinked folders are not
+    entered (so a symlink loop ends), and a folder named *.md is listed so that it
+    is reported rather than searched. An explicit file has no tree (None).
+    """
+    found: dict[str, str | None] = {}
     for given in paths or ["."]:
         if given == "-":
-            found.append("-")
-        elif os.path.isdir(given):
-            for folder, folders, files in os.walk(given):  # does not follow symlinked folders
-                folders[:] = sorted(
-                    name
-                    for name in folders
-                    if name not in SKIPPED_FOLDERS
-                    and not os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
-                    and not _excluded(os.path.join(folder, name), excludes)
-                )
+            found["-"] = None
+        elif os.path.isdir(given) and not given.endswith(".md"):
+            tree = os.path.realpath(given)
+            for folder, folders, files in os.walk(given):
+                wanted = []
+                for name in sorted(folders):
+                    path = os.path.join(folder, name)
+                    if name.endswith(".md") and not _excluded(path, excludes):
+                        found.setdefault(os.path.normpath(path), tree)
+                    elif (
+                        name not in SKIPPED_FOLDERS
+                        and not _excluded(path, excludes)
+                        and not os.path.exists(os.path.join(path, "pyvenv.cfg"))  # a virtual environment
+                    ):
+                        wanted.append(name)
+                folders[:] = wanted
                 for name in files:
                     path = os.path.normpath(os.path.join(folder, name))
                     if name.endswith(".md") and name != "index.md" and not _excluded(path, excludes):
-                        found.append(path)
+                        found.setdefault(path, tree)
         elif os.path.lexists(given):
-            found.append(os.path.normpath(given))
+            found.setdefault(os.path.normpath(given), None)
         else:
             raise UsageError(f"{given}: no such file or folder")
-    return sorted(dict.fromkeys(found))
+    return sorted(found.items())
 
 
 def _excluded(path: str, globs: Sequence[str]) -> bool:
@@ -180,14 +193,45 @@ def _progress(items: Iterable[T], total: int, arguments: argparse.Namespace, for
     return tqdm(items, total=total, unit="file", leave=False, file=sys.stderr)
 
 
-def _read_text(path: str, name: str) -> tuple[str | None, Finding | None]:
+class Source(NamedTuple):
+    """A file to work on, and how: passed to the worker processes."""
+
+    path: str
+    name: str  # as messages show it
+    tree: str | None  # the real path of the folder it was found in
+    max_size: int
+    follow_symlinks: bool
+
+
+def _sources(arguments: argparse.Namespace, config: dict[str, Any]) -> list[Source]:
+    excludes = [*config.get("exclude", []), *arguments.exclude]
+    max_size = arguments.max_file_size or int(config.get("max-file-size", MAX_SIZE))
+    return [
+        Source(path, _name(path, arguments), tree, max_size, arguments.follow_symlinks)
+        for path, tree in discover(arguments.paths, excludes)
+    ]
+
+
+def _read_text(source: Source) -> tuple[str | None, Finding | None]:
     """The file's text, or the finding that says why there is none."""
+    path, name = source.path, source.name
+    if name != path:  # the name is not UTF-8 (or this is stdin)
+        if path != "-":
+            return None, Finding(name, 1, 1, "NF005", "expected a UTF-8 file name; the file is not read")
+    elif source.tree and not source.follow_symlinks and os.path.islink(path):
+        real = os.path.realpath(path)
+        if os.path.commonpath([real, source.tree]) != source.tree:
+            message = f"expected a file in the tree, found a symlink to {_shown(real)} (--follow-symlinks reads it)"
+            return None, Finding(name, 1, 1, "NF006", message)
     try:
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(source.max_size + 1)
+            if len(data) > source.max_size:
+                raise FileProblem("NF003", f"expected at most {source.max_size:,} bytes, found more")
         else:
-            with open(path, "rb") as file:
-                data = file.read()
+            data = read_bytes(path, source.max_size)
+    except FileProblem as problem:
+        return None, Finding(name, 1, 1, problem.code, problem.message)
     except OSError as error:
         return None, Finding(name, 1, 1, "NF001", f"cannot read the file: {error.strerror or error}")
     try:
@@ -199,21 +243,29 @@ def _read_text(path: str, name: str) -> tuple[str | None, Finding | None]:
 
 
 def _name(path: str, arguments: argparse.Namespace) -> str:
-    return (arguments.stdin_filename or "-") if path == "-" else path
+    return (arguments.stdin_filename or "-") if path == "-" else _shown(path)
+
+
+def _shown(path: str) -> str:
+    """A path as messages can print it: bytes of a name that is not UTF-8 as \\x escapes."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
 
 
 # validate
 
 
-def _check_file(item: tuple[str, str]) -> list[Finding]:
-    path, name = item
+def _check_file(source: Source) -> list[Finding]:
     try:
-        text, problem = _read_text(path, name)
+        text, problem = _read_text(source)
         if text is None:
             return [problem] if problem else []
-        return check_text(text, name)[1]
+        return check_text(text, source.name)[1]
     except Exception as error:  # a bug in newsfmt: report it against the file, and go on
-        return [Finding(name, 1, 1, "NF000", f"{type(error).__name__}: {error}")]
+        return [Finding(source.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")]
 
 
 def _validate(arguments: argparse.Namespace) -> int:
@@ -221,10 +273,8 @@ def _validate(arguments: argparse.Namespace) -> int:
     select = _codes(arguments.select, config.get("select"), ["NF"])
     ignore = _codes(arguments.ignore, config.get("ignore"), [])
     strict = arguments.strict if arguments.strict is not None else bool(config.get("strict", False))
-    excludes = [*config.get("exclude", []), *arguments.exclude]
     output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
-    files = discover(arguments.paths, excludes)
-    items = [(path, _name(path, arguments)) for path in files]
+    items = _sources(arguments, config)
     findings: list[Finding] = []
     results = run_all(_check_file, items, arguments.jobs)
     for found in _progress(results, len(items), arguments, output_format == "concise"):
@@ -234,7 +284,7 @@ def _validate(arguments: argparse.Namespace) -> int:
     errors = sum(finding.severity == "error" for finding in findings)
     warnings = len(findings) - errors
     if not arguments.quiet:
-        print(f"{len(files)} files, {errors} errors, {warnings} warnings", file=sys.stderr)
+        print(f"{len(items)} files, {errors} errors, {warnings} warnings", file=sys.stderr)
     return 1 if errors or (strict and warnings) else 0
 
 
@@ -277,9 +327,13 @@ def _config() -> dict[str, Any]:
         folder = parent
 
 
+def _concise(f: Finding) -> str:
+    return f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"
+
+
 def _write_concise(findings: list[Finding], out: TextIO) -> None:
     for f in findings:
-        out.write(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}\n")
+        out.write(_concise(f) + "\n")
 
 
 def _as_object(f: Finding) -> dict[str, Any]:
@@ -366,13 +420,13 @@ _WRITERS: dict[str, Callable[[list[Finding], TextIO], None]] = {
 # fmt
 
 
-def _format_file(item: tuple[str, str, bool]) -> tuple[str, str, str]:
+def _format_file(item: tuple[Source, bool]) -> tuple[str, str, str]:
     """(name, outcome, detail): outcome is unchanged, reformatted, would-reformat or failed."""
-    path, name, write_back = item
-    text, problem = _read_text(path, name)
+    source, write_back = item
+    path, name = source.path, source.name
+    text, problem = _read_text(source)
     if text is None:
-        assert problem is not None
-        return name, "failed", f"{problem.path}:{problem.line}:{problem.column}: {problem.code} {problem.message}"
+        return name, "failed", _concise(problem) if problem else name
     try:
         entry = parse(text)
     except ParseError as error:
@@ -394,13 +448,12 @@ def _format_file(item: tuple[str, str, bool]) -> tuple[str, str, str]:
 
 
 def _fmt(arguments: argparse.Namespace) -> int:
-    excludes = [*_config().get("exclude", []), *arguments.exclude]
-    files = discover(arguments.paths, excludes)
     write_back = not (arguments.check or arguments.diff)
-    items = [(path, _name(path, arguments), write_back) for path in files]
+    items = [(source, write_back) for source in _sources(arguments, _config())]
     counts = {"unchanged": 0, "reformatted": 0, "would-reformat": 0, "failed": 0}
     results = _progress(run_all(_format_file, items, arguments.jobs), len(items), arguments, True)
-    for (path, _, _), (name, outcome, detail) in zip(items, results, strict=True):
+    for (source, _), (name, outcome, detail) in zip(items, results, strict=True):
+        path = source.path
         counts[outcome] += 1
         if outcome == "failed":
             print(detail, file=sys.stderr)
@@ -421,12 +474,11 @@ def _fmt(arguments: argparse.Namespace) -> int:
 # to-json and from-json
 
 
-def _entry_of_file(item: tuple[str, str]) -> tuple[str, dict[str, Any] | None, str]:
-    path, name = item
-    text, problem = _read_text(path, name)
+def _entry_of_file(source: Source) -> tuple[str, dict[str, Any] | None, str]:
+    name = source.name
+    text, problem = _read_text(source)
     if text is None:
-        assert problem is not None
-        return name, None, f"{problem.path}:{problem.line}:{problem.column}: {problem.code} {problem.message}"
+        return name, None, _concise(problem) if problem else name
     try:
         return name, to_dict(parse(text)), ""
     except ParseError as error:
@@ -436,9 +488,7 @@ def _entry_of_file(item: tuple[str, str]) -> tuple[str, dict[str, Any] | None, s
 def _to_json(arguments: argparse.Namespace) -> int:
     import json
 
-    excludes = [*_config().get("exclude", []), *arguments.exclude]
-    files = discover(arguments.paths, excludes)
-    items = [(path, _name(path, arguments)) for path in files]
+    items = _sources(arguments, _config())
     invalid = 0
     with _output(arguments.output) as out:
         first = True
@@ -459,7 +509,7 @@ def _to_json(arguments: argparse.Namespace) -> int:
         if arguments.format == "json":
             out.write("\n]\n" if not first else "]\n")
     if not arguments.quiet:
-        print(f"{len(files) - invalid} entries written, {invalid} invalid files", file=sys.stderr)
+        print(f"{len(items) - invalid} entries written, {invalid} invalid files", file=sys.stderr)
     return 1 if invalid and not arguments.skip_invalid else 0
 
 

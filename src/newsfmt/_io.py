@@ -2,22 +2,70 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 
 from ._errors import ParseError
 from ._model import Entry
 from ._parser import parse
 from ._serialize import serialize
 
+MAX_SIZE = 10_000_000  # bytes: an entry is a few kilobytes; this is no entry
 
-def read(path: str | os.PathLike[str]) -> Entry:
+
+class FileProblem(Exception):
+    """A file that is not read: not a regular file, or too large. Its code is a rule's."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def read(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> Entry:
     """Read and parse one entry file: UTF-8, with or without a BOM.
 
-    A file that does not parse, or is not UTF-8, raises ``ParseError`` with
-    ``.path`` set; a file that cannot be opened raises the usual ``OSError``.
+    A file that does not parse, is not UTF-8, is larger than ``max_size`` bytes
+    (NF003) or is not a regular file (a FIFO, a device: NF004) raises
+    ``ParseError`` with ``.path`` set, before anything is read in the last two
+    cases; a file that cannot be opened raises the usual ``OSError``.
     """
     name = os.fspath(path)
-    with open(name, "rb") as file:
-        data = file.read()
+    try:
+        data = read_bytes(name, max_size)
+    except FileProblem as problem:
+        raise ParseError(problem.message, 1, 1, name, code=problem.code) from None
+    return parse_bytes(data, name)
+
+
+def read_bytes(name: str, max_size: int) -> bytes:
+    """A regular file's bytes, refusing FIFOs and devices (which could block forever) and large files."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(name, flags)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem("NF004", f"expected a file, found {_kind(info.st_mode)}")
+        if info.st_size > max_size:
+            raise FileProblem("NF003", f"expected at most {max_size:,} bytes, found {info.st_size:,}")
+        with os.fdopen(descriptor, "rb") as file:
+            descriptor = -1  # the file object closes it
+            data = file.read(max_size + 1)  # + 1: a file that grew since fstat is still caught
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
+    if len(data) > max_size:
+        raise FileProblem("NF003", f"expected at most {max_size:,} bytes, found more")
+    return data
+
+
+def _kind(mode: int) -> str:
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device")]
+    kinds += [(stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    return next((name for test, name in kinds if test(mode)), "something else")
+
+
+def parse_bytes(data: bytes, name: str | None = None) -> Entry:
+    """``read`` without the file: UTF-8 bytes, with or without a BOM, to an entry."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

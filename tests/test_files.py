@@ -1,0 +1,117 @@
+"""The file system as it really is: symlinks, FIFOs, devices, odd names, large and vanishing files."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import newsfmt
+from newsfmt import ParseError
+from newsfmt._cli import Source, _check_file
+
+from .test_cli import A_PATH, archive, codes, run
+from .test_format import SAMPLE
+
+
+def test_a_symlink_loop_ends_the_search_and_a_looping_file_is_unreadable(tmp_path: Path) -> None:
+    archive(tmp_path)
+    (tmp_path / "news/2016/04/8/loop").symlink_to(tmp_path / "news")  # a folder loop: not entered
+    (tmp_path / "news/a.md").symlink_to(tmp_path / "news/b.md")
+    (tmp_path / "news/b.md").symlink_to(tmp_path / "news/a.md")
+    result = run("validate", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "news/a.md:1:1: NF001 cannot read the file: Too many levels of symbolic links",
+        "news/b.md:1:1: NF001 cannot read the file: Too many levels of symbolic links",
+    ]
+    assert result.returncode == 1 and result.stderr == "4 files, 2 errors, 0 warnings\n"
+
+
+def test_a_symlink_out_of_the_tree_is_not_followed_unless_asked(tmp_path: Path) -> None:
+    (tmp_path / "outside.md").write_text(SAMPLE)
+    archive(tmp_path / "archive")
+    (tmp_path / "archive/news/2016/04/8/link.md").symlink_to(tmp_path / "outside.md")
+    (tmp_path / "archive/news/2016/04/8/inside.md").symlink_to(tmp_path / "archive" / A_PATH)
+    result = run("validate", "--ignore", "NF3", cwd=tmp_path / "archive")
+    assert (
+        result.stdout
+        == f"news/2016/04/8/link.md:1:1: NF006 expected a file in the tree, found a symlink to {tmp_path}/outside.md (--follow-symlinks reads it)\n"
+    )
+    followed = run("validate", "--ignore", "NF3", "--follow-symlinks", cwd=tmp_path / "archive")
+    assert (followed.returncode, followed.stdout) == (0, "")
+    explicit = run("validate", "--ignore", "NF3", "news/2016/04/8/link.md", cwd=tmp_path / "archive")
+    assert explicit.returncode == 0  # a file named on the command line is read wherever it leads
+
+
+def test_a_fifo_is_reported_without_blocking_the_run(tmp_path: Path) -> None:
+    archive(tmp_path)
+    os.mkfifo(tmp_path / "news/2016/04/8/pipe.md")
+    result = subprocess.run(
+        [sys.executable, "-m", "newsfmt", "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=30
+    )
+    assert result.stdout == "news/2016/04/8/pipe.md:1:1: NF004 expected a file, found a FIFO\n"
+    assert result.returncode == 1 and result.stderr == "3 files, 1 errors, 0 warnings\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_file_is_reported(tmp_path: Path) -> None:
+    archive(tmp_path)
+    os.mknod(tmp_path / "news/2016/04/8/zero.md", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero's numbers
+    assert (
+        run("validate", cwd=tmp_path).stdout
+        == "news/2016/04/8/zero.md:1:1: NF004 expected a file, found a character device\n"
+    )
+
+
+def test_a_folder_where_a_file_was_expected_is_reported(tmp_path: Path) -> None:
+    archive(tmp_path, {"news/2016/04/8/folder.md/x.md": SAMPLE})
+    assert (
+        run("validate", cwd=tmp_path).stdout == "news/2016/04/8/folder.md:1:1: NF004 expected a file, found a folder\n"
+    )
+
+
+def test_a_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> None:
+    archive(tmp_path)
+    with open(os.path.join(os.fsencode(tmp_path), b"news/caf\xe9.md"), "wb") as file:
+        file.write(SAMPLE.encode())
+    result = run("validate", cwd=tmp_path)
+    assert result.stdout == "news/caf\\xe9.md:1:1: NF005 expected a UTF-8 file name; the file is not read\n"
+    assert (
+        json.loads(run("validate", "--output-format", "sarif", cwd=tmp_path).stdout)["runs"][0]["results"][0]["ruleId"]
+        == "NF005"
+    )
+    assert "file=news/caf\\xe9.md" in run("validate", "--output-format", "github", cwd=tmp_path).stdout
+    assert "2 entries written, 1 invalid files" in run("to-json", "--skip-invalid", cwd=tmp_path).stderr
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    archive(tmp_path)
+    assert codes(run("validate", "--max-file-size", "100", cwd=tmp_path)) == ["NF003", "NF003"]
+    (tmp_path / "pyproject.toml").write_text("[tool.newsfmt]\nmax-file-size = 200\n")
+    found = run("validate", cwd=tmp_path).stdout
+    assert found == f"{A_PATH}:1:1: NF003 expected at most 200 bytes, found 260\n"
+    big = tmp_path / "big.md"
+    big.write_bytes(b"x" * 11_000_000)
+    with pytest.raises(ParseError) as raised:
+        newsfmt.read(big)
+    assert (raised.value.code, raised.value.message) == ("NF003", "expected at most 10,000,000 bytes, found 11,000,000")
+    with pytest.raises(ParseError, match="found a FIFO"):
+        os.mkfifo(tmp_path / "pipe.md")
+        newsfmt.read(tmp_path / "pipe.md")
+
+
+def test_a_file_that_vanished_is_reported() -> None:
+    [finding] = _check_file(Source("gone.md", "gone.md", None, 10_000_000, False))
+    assert (finding.code, finding.message) == ("NF001", "cannot read the file: No such file or directory")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its permissions")
+def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
+    archive(tmp_path)
+    (tmp_path / A_PATH).chmod(0)
+    assert codes(run("validate", cwd=tmp_path)) == ["NF001"]
