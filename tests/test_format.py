@@ -390,6 +390,12 @@ ERRORS = {
         65,
         "expected text, found an empty string",
     ),
+    "an empty context without its space": (
+        replaced("_Context: NATO, Russia_", "_Context:_"),
+        18,
+        65,
+        "expected text, found an empty string",
+    ),  # found by fuzzing
     "an empty tag": (replaced("NATO, Russia_", "NATO, , Russia_"), 18, 72, "expected text, found an empty string"),
     "a tag ending in a comma": (
         replaced("NATO, Russia_", "NATO,, Russia_"),
@@ -432,7 +438,7 @@ CODES = {
     "NF110": ["an empty source name", "an empty related title"],
     "NF111": ["an empty url", "a url with whitespace"],
     "NF112": ["a related path with a month 13", "a related path with a zero-padded day", "a related path with capitals", "a related path that is a url"],
-    "NF113": ["an empty context", "an empty tag", "a tag ending in a comma"],
+    "NF113": ["an empty context", "an empty context without its space", "an empty tag", "a tag ending in a comma"],
     "NF114": ["an indented section heading", "a blank line inside a list", "text after the last list", "text after the source list"],
 }  # fmt: skip
 CODE_OF = {name: code for code, names in CODES.items() for name in names}

@@ -42,6 +42,7 @@ _BLANK_LINES = re.compile(r"\n\n\n+")
 _SOURCE_HEADINGS = ("### Source:", "### Sources:")
 _RELATED_HEADING = "### Related:"
 _CONTEXT = "_Context:"
+UNEXPLAINED = "newsfmt could not tell which value is wrong: please report this"
 _DATE_SHAPE = '"### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)"'
 _Item = TypeVar("_Item", Source, Related)
 _Check = tuple[Callable[[object], "str | None"], str, int, str]  # rule, value, where it starts, code
@@ -266,13 +267,13 @@ def _related_item(line: str, number: int) -> Related:
     ):
         return trusted_related(title, path, tuple(tags))
     checks = [(link_text_problem, title, start, "NF110"), (path_problem, path, middle + 2, "NF112")]
-    tag_checks = _tag_checks(inner, len(line) - len(tail) + len(_CONTEXT))
+    tag_checks = _tag_checks(inner, len(line) - len(tail) + len(_CONTEXT)) if tail else iter(())
     raise _first_problem(number, line, itertools.chain(checks, tag_checks))
 
 
 def _tag_checks(inner: str, offset: int) -> Iterator[_Check]:
     """The tags' checks one at a time, so that a context of a million tags stops at the first bad one."""
-    for raw in inner.split(", ") if inner else ():
+    for raw in inner.split(", "):  # as the fast check split it: "_Context:_" holds one empty tag
         yield tag_problem, raw.strip(), offset, "NF113"
         offset += len(raw) + 2
 
@@ -285,4 +286,5 @@ def _first_problem(number: int, line: str, checks: Iterable[_Check]) -> ParseErr
             rest = line[offset:]
             indent = len(rest) - len(rest.lstrip()) if value else 0  # an empty value is where it would start
             return ParseError(reason, number, offset + indent + 1, code=code)
-    raise AssertionError(f"line {number}: a value failed the fast check but no rule: {line!r}")
+    # Only a bug gets here (the fast checks and the rules disagree): still a ParseError, never a traceback.
+    return ParseError(f"expected a valid item; {UNEXPLAINED}", number, 1, code="NF109")
