@@ -115,3 +115,46 @@ def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
     archive(tmp_path)
     (tmp_path / A_PATH).chmod(0)
     assert codes(run("validate", cwd=tmp_path)) == ["NF001"]
+
+
+def die_on_poison(source: Source) -> list[newsfmt._check.Finding]:
+    """A worker that dies on one file, as a crash in C or the OOM killer would end it."""
+    if source.path.endswith("poison.md"):
+        os._exit(1)
+    return _check_file(source)
+
+
+def test_a_worker_that_dies_on_one_file_costs_only_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import newsfmt._cli
+
+    files = {f"news/2016/04/8/entry-{number:03d}.md": SAMPLE for number in range(100)}
+    files["news/2016/04/8/entry-050-poison.md"] = SAMPLE.replace("### Source:", "### Sources:")
+    files["news/2016/04/8/entry-090.md"] = SAMPLE.replace("### Source:", "### Sources:")
+    archive(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(newsfmt._cli, "_check_file", die_on_poison)  # forked workers inherit it
+    code = newsfmt._cli.main(["validate", "--jobs", "2", "--ignore", "NF3", "-q"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "news/2016/04/8/entry-050-poison.md:1:1: NF000 the worker process died on this file",
+        'news/2016/04/8/entry-090.md:11:5: NF208 expected "### Source:", found "### Sources:"',
+    ]
+    assert code == 1
+
+
+def test_errors_and_findings_pickle_intact() -> None:
+    import pickle
+
+    from newsfmt import DictError
+    from newsfmt._check import Finding
+
+    for value in (
+        ParseError("expected x, found y", 3, 4, "a.md", code="NF105"),
+        DictError([("/date", "expected a date"), ("", 'missing key "body"')]),
+        Finding("a.md", 3, 4, "NF105", "expected x, found y"),
+    ):
+        copy = pickle.loads(pickle.dumps(value))
+        assert type(copy) is type(value) and str(copy) == str(value)
+        assert copy.__dict__ == value.__dict__ if hasattr(value, "__dict__") else copy == value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fnmatch
 import itertools
 import os
@@ -16,7 +17,7 @@ from . import __version__
 from ._check import Finding, check_text
 from ._dict import DictError, from_dict, to_dict
 from ._errors import ParseError
-from ._io import MAX_SIZE, FileProblem, _position, read_bytes, write
+from ._io import MAX_SIZE, TEMPORARY, FileProblem, _position, read_bytes, write
 from ._model import Entry
 from ._parser import parse
 from ._rules import RULES
@@ -163,26 +164,70 @@ def _excluded(path: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(os.path.basename(path), glob) for glob in globs)
 
 
-def run_all(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
-    """``work`` over ``items``, results in the order of the items; a process pool for many items."""
+def run_all(work: Callable[[T], R], items: Sequence[T], jobs: int, crashed: Callable[[T], R]) -> Iterator[R]:
+    """``work`` over ``items``, results in the order of the items; a process pool for many items.
+
+    If a worker process dies (a crash in C, the OOM killer), the batch it was on
+    runs again one item a process, ``crashed(item)`` stands for the result of an
+    item that kills its process again, and the run goes on with a new pool.
+    """
     if jobs == 1 or len(items) < POOL_THRESHOLD:
         yield from map(work, items)
         return
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    batches = iter([items[start : start + BATCH] for start in range(0, len(items), BATCH)])
-    with ProcessPoolExecutor(jobs) as pool:
-        pending = deque(pool.submit(_run_batch, work, batch) for batch in itertools.islice(batches, jobs * 4))
-        while pending:  # a bounded window of batches keeps memory flat on any tree
-            results = pending.popleft().result()
-            following = next(batches, None)
-            if following is not None:
-                pending.append(pool.submit(_run_batch, work, following))
-            yield from results
+    batches = [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
+    done = 0
+    while done < len(batches):
+        with ProcessPoolExecutor(jobs) as pool:
+            upcoming = iter(range(done, len(batches)))
+            first = itertools.islice(upcoming, jobs * 4)
+            pending = deque((index, pool.submit(_run_batch, work, batches[index])) for index in first)
+            while pending:  # a bounded window of batches keeps memory flat on any tree
+                index, future = pending.popleft()
+                try:
+                    results = future.result()
+                except BrokenProcessPool:  # every pending batch fails with it: redo this one, then a new pool
+                    yield from (_isolated(work, item, crashed) for item in batches[index])
+                    done = index + 1
+                    break
+                following = next(upcoming, None)
+                if following is not None:
+                    pending.append((following, pool.submit(_run_batch, work, batches[following])))
+                yield from results
+                done = index + 1
+
+
+def _isolated(work: Callable[[T], R], item: T, crashed: Callable[[T], R]) -> R:
+    """``work(item)`` in a process of its own, or ``crashed(item)`` if that process dies too."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(1) as pool:
+        try:
+            return pool.submit(work, item).result()
+        except BrokenProcessPool:
+            return crashed(item)
 
 
 def _run_batch(work: Callable[[T], R], batch: Sequence[T]) -> list[R]:
     return [work(item) for item in batch]
+
+
+_DIED = "the worker process died on this file"
+
+
+def _check_died(source: Source) -> list[Finding]:
+    return [Finding(source.name, 1, 1, "NF000", _DIED)]
+
+
+def _format_died(item: tuple[Source, bool]) -> tuple[str, str, str]:
+    return item[0].name, "failed", f"{item[0].name}:1:1: NF000 {_DIED}"
+
+
+def _entry_died(source: Source) -> tuple[str, None, str]:
+    return source.name, None, f"{source.name}:1:1: NF000 {_DIED}"
 
 
 def _progress(items: Iterable[T], total: int, arguments: argparse.Namespace, for_people: bool) -> Iterable[T]:
@@ -276,7 +321,7 @@ def _validate(arguments: argparse.Namespace) -> int:
     output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
     items = _sources(arguments, config)
     findings: list[Finding] = []
-    results = run_all(_check_file, items, arguments.jobs)
+    results = run_all(_check_file, items, arguments.jobs, _check_died)
     for found in _progress(results, len(items), arguments, output_format == "concise"):
         findings.extend(f for f in found if f.code == "NF000" or _selected(f.code, select, ignore))
     findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
@@ -450,8 +495,10 @@ def _format_file(item: tuple[Source, bool]) -> tuple[str, str, str]:
 def _fmt(arguments: argparse.Namespace) -> int:
     write_back = not (arguments.check or arguments.diff)
     items = [(source, write_back) for source in _sources(arguments, _config())]
+    if write_back:
+        _remove_stale_temporaries({os.path.dirname(source.path) or "." for source, _ in items if source.path != "-"})
     counts = {"unchanged": 0, "reformatted": 0, "would-reformat": 0, "failed": 0}
-    results = _progress(run_all(_format_file, items, arguments.jobs), len(items), arguments, True)
+    results = _progress(run_all(_format_file, items, arguments.jobs, _format_died), len(items), arguments, True)
     for (source, _), (name, outcome, detail) in zip(items, results, strict=True):
         path = source.path
         counts[outcome] += 1
@@ -469,6 +516,19 @@ def _fmt(arguments: argparse.Namespace) -> int:
         changed = counts["would-reformat"] if not write_back else counts["reformatted"]
         print(f"{changed} files {done}, {counts['unchanged']} unchanged, {counts['failed']} failed", file=sys.stderr)
     return 1 if counts["failed"] or (not write_back and counts["would-reformat"]) else 0
+
+
+def _remove_stale_temporaries(folders: Iterable[str]) -> None:
+    """Remove the temporary files a killed run of write() left in these folders."""
+    for folder in sorted(folders):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if TEMPORARY.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
 
 
 # to-json and from-json
@@ -494,7 +554,7 @@ def _to_json(arguments: argparse.Namespace) -> int:
         first = True
         if arguments.format == "json":
             out.write("[")
-        results = _progress(run_all(_entry_of_file, items, arguments.jobs), len(items), arguments, True)
+        results = _progress(run_all(_entry_of_file, items, arguments.jobs, _entry_died), len(items), arguments, True)
         for name, data, problem in results:
             if data is None:
                 invalid += 1

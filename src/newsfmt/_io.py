@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 
 from ._errors import ParseError
@@ -120,6 +121,11 @@ def write(entry: Entry, path: str | os.PathLike[str]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+# write's temporary files: ".NAME.<12 hex digits>.tmp". A process killed between
+# creating one and renaming it leaves it behind; `newsfmt fmt` removes such files.
+TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
 
 
 def _create_temporary(folder: str, base: str) -> tuple[str, int]:
