@@ -25,7 +25,8 @@ from newsfmt._io import parse_bytes
 from newsfmt._parser import UNEXPLAINED
 
 
-def _revalidated(entry: Entry) -> Entry:
+def revalidated(entry: Entry) -> Entry:
+    """The entry built again through the public, validating constructors, all the way down."""
     return Entry(
         date=entry.date,
         headline=entry.headline,
@@ -36,7 +37,7 @@ def _revalidated(entry: Entry) -> Entry:
 
 
 def _check_entry(entry: Entry) -> None:
-    assert _revalidated(entry) == entry, "parse built an entry that breaks a rule"
+    assert revalidated(entry) == entry, "parse built an entry that breaks a rule"
     text = newsfmt.serialize(entry)
     assert newsfmt.parse(text) == entry, "G2: the entry did not survive"
     assert newsfmt.serialize(newsfmt.parse(text)) == text, "G1: the canonical text did not round-trip"

@@ -1,8 +1,16 @@
 """Hypothesis profiles: "default" is what README's test command and CI run; "dev" is quick."""
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+# The fuzz harness is a script folder, not a package: its checks serve the tests too.
+sys.path.insert(0, str(Path(__file__).parent.parent / "fuzz"))
+from harness import revalidated
+
+__all__ = ["revalidated"]
 
 settings.register_profile(
     "default",

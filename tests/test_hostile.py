@@ -19,8 +19,7 @@ import pytest
 import newsfmt
 
 ROOT = Path(__file__).parent.parent
-sys.path.insert(0, str(ROOT / "fuzz"))
-import harness
+import harness  # conftest.py puts fuzz/ on the path
 
 
 def every_pattern() -> list[str]:

@@ -14,17 +14,7 @@ from newsfmt import Entry, ParseError, Related, Source, parse, serialize
 from newsfmt._parser import UNEXPLAINED
 
 from . import strategies as s
-
-
-def revalidated(entry: Entry) -> Entry:
-    """The entry built again through the public, validating constructors, all the way down."""
-    return Entry(
-        date=entry.date,
-        headline=entry.headline,
-        body=entry.body,
-        sources=[Source(name=source.name, url=source.url) for source in entry.sources],
-        related=[Related(title=item.title, path=item.path, context=list(item.context)) for item in entry.related],
-    )
+from .conftest import revalidated
 
 
 def check_parse_result(text: str) -> None:

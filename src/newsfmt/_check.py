@@ -241,32 +241,16 @@ def _archive(path: str, entry: Entry, line_of: dict[int, int], canonical: list[s
     headline_line = line_of[2] + 1
     sources_at = canonical.index("### Source:") + 2 if entry.sources else 0
     related_at = canonical.index("### Related:") + 2 if entry.related else 0
-    seen: set[str] = set()
-    for index, source in enumerate(entry.sources):
-        if source.url in seen:
-            findings.append(
-                Finding(
-                    path,
-                    line_of[sources_at + index] + 1,
-                    1,
-                    "NF304",
-                    f"expected each source once, found {source.url} again",
-                )
-            )
-        seen.add(source.url)
-    seen.clear()
-    for index, item in enumerate(entry.related):
-        if item.path in seen:
-            findings.append(
-                Finding(
-                    path,
-                    line_of[related_at + index] + 1,
-                    1,
-                    "NF305",
-                    f"expected each related entry once, found {item.path} again",
-                )
-            )
-        seen.add(item.path)
+    for code, what, values, first in (
+        ("NF304", "source", [source.url for source in entry.sources], sources_at),
+        ("NF305", "related entry", [item.path for item in entry.related], related_at),
+    ):
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            if value in seen:
+                message = f"expected each {what} once, found {value} again"
+                findings.append(Finding(path, line_of[first + index] + 1, 1, code, message))
+            seen.add(value)
     parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
     if len(parts) < 6 or parts[-5] != "news" or not _FOLDER.fullmatch(parts[-4]):
         return findings
