@@ -335,3 +335,16 @@ def test_the_progress_bar_shows_only_for_people_on_a_terminal(monkeypatch: pytes
     assert _progress(items, 3, argparse.Namespace(quiet=False, no_progress=True), True) is items
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert _progress(items, 3, shown, for_people=True) is items
+
+
+def test_from_json_names_array_records_by_index(tmp_path: Path) -> None:
+    (tmp_path / "in.json").write_text(json.dumps([{"date": "2016-02-30"}]))
+    result = run("from-json", "in.json", "--out-dir", "out", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.startswith('in.json[0]: (root): missing key "headline"')
+
+
+def test_an_output_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) -> None:
+    archive(tmp_path)
+    result = run("to-json", "-o", "missing/out.jsonl", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("newsfmt: [Errno 2] No such file or directory")
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr

@@ -48,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as error:  # an output that cannot be written, a folder that cannot be made
+        print(f"newsfmt: {error}", file=sys.stderr)
+        return 2
     except Exception as error:  # a bug: one line, not a traceback
         print(f"newsfmt: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
@@ -597,8 +600,8 @@ class _output:
             os.unlink(self.temporary)
 
 
-def _records(text: str) -> Iterator[tuple[int, Any]]:
-    """(line number, value) of each record of JSON Lines, or of a JSON array."""
+def _records(text: str) -> Iterator[tuple[str, Any]]:
+    """(where, value) of each record: ":LINE" of JSON Lines, or "[INDEX]" of a JSON array."""
     import json
 
     if text.lstrip().startswith("["):
@@ -606,14 +609,14 @@ def _records(text: str) -> Iterator[tuple[int, Any]]:
             values = json.loads(text)
         except json.JSONDecodeError as error:
             raise UsageError(f"line {error.lineno}: not JSON: {error.msg}") from None
-        yield from ((1, value) for value in values)
+        yield from ((f"[{index}]", value) for index, value in enumerate(values))
         return
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
-                yield number, json.loads(line)
+                yield f":{number}", json.loads(line)
             except json.JSONDecodeError as error:
-                yield number, error
+                yield f":{number}", error
 
 
 def _from_json(arguments: argparse.Namespace) -> int:
@@ -628,8 +631,8 @@ def _from_json(arguments: argparse.Namespace) -> int:
         raise UsageError(f"{source}: {error}") from None
     root = os.path.abspath(arguments.out_dir)
     written = unchanged = failed = 0
-    for number, record in _records(text):
-        where = f"{source}:{number}"
+    for place, record in _records(text):
+        where = f"{source}{place}"
         try:
             target, entry = _target(record, root)
         except (DictError, ValueError, TypeError) as error:
