@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -216,3 +217,33 @@ def test_slugify_makes_a_slug_of_any_text(text: str) -> None:
 def test_g4_small_fragments_raise_parse_error(value: str) -> None:
     with pytest.raises(ParseError):
         parse(value)
+
+
+def _parse_step_by_step(text: str) -> Entry:
+    """parse with the one-regex reading of related items turned off."""
+    import newsfmt._parser as parser
+
+    fast = parser._RELATED_TAIL
+    parser._RELATED_TAIL = re.compile(r"(?!)")  # matches nothing
+    try:
+        return parse(text)
+    finally:
+        parser._RELATED_TAIL = fast
+
+
+def _outcome(read: Any, text: str) -> object:
+    try:
+        return read(text)
+    except ParseError as error:
+        return (error.line, error.column, error.code, error.message)
+
+
+@given(
+    st.one_of(
+        s.entry_texts().map(lambda pair: pair[1]),
+        s.entry_texts(tolerant=True).map(lambda pair: pair[1]),
+        damaged_texts(),
+    )
+)
+def test_the_fast_reading_of_related_items_agrees_with_the_step_by_step_one(text: str) -> None:
+    assert _outcome(parse, text) == _outcome(_parse_step_by_step, text)

@@ -39,6 +39,9 @@ _DATE_PART = re.compile(r"### \[\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*\]")
 _HEADING = re.compile(r"#{1,6}(?:[ \n]|$)")
 _ITEM_NUMBER = re.compile(r"[0-9]++\.[ \t]++\[")
 _BLANK_LINES = re.compile(r"\n\n\n+")
+# A related item after its "](": the path, its ")" and an optional context, read as
+# _related_item's step-by-step code reads them (\s is str.isspace, as strip() is).
+_RELATED_TAIL = re.compile(r"\s*+(/news/([0-9]{4}/[0-9]{2}/[1-9][0-9]?)/[a-z0-9-]++\.md)\s*+\)(?:\s*+_Context:(.*)_)?")
 _SOURCE_HEADINGS = ("### Source:", "### Sources:")
 _RELATED_HEADING = "### Related:"
 _CONTEXT = "_Context:"
@@ -237,6 +240,12 @@ def _source_item(line: str, number: int) -> Source:
 
 def _related_item(line: str, number: int) -> Related:
     line, start, middle = _link(line, number, "1. [TITLE](/news/YYYY/MM/D/slug.md)")
+    fast = _RELATED_TAIL.fullmatch(line, middle + 2)
+    if fast is not None:  # the common case, in one step; the code below explains any other line
+        fast_title, fast_inner = line[start:middle].strip(), fast[3] or ""
+        fast_tags = [tag.strip() for tag in fast_inner.split(", ")] if fast[3] is not None else []
+        if _valid(fast_title, fast[2], fast_inner, fast_tags):
+            return trusted_related(fast_title, fast[1], tuple(fast_tags))
     close = line.find(")", middle + 2)
     if close < 0:
         raise ParseError('expected ")" after the related link path', number, len(line) + 1, code="NF109")
@@ -255,20 +264,26 @@ def _related_item(line: str, number: int) -> Related:
             )
         inner = tail[len(_CONTEXT) : -1]
         tags = [tag.strip() for tag in inner.split(", ")]
-    # Split as above, the title and tags are trimmed single lines without "](" or ", ",
-    # so what is left to check: none is empty, no tag ends in ",", and the path.
     path_match = PATH.fullmatch(path)
-    if (
-        title
-        and path_match is not None
-        and is_real_day(path_match[1])
-        and all(tags)
-        and not ("," in inner.replace(", ", "") and any(tag.endswith(",") for tag in tags))
-    ):
+    if path_match is not None and _valid(title, path_match[1], inner, tags):
         return trusted_related(title, path, tuple(tags))
     checks = [(link_text_problem, title, start, "NF110"), (path_problem, path, middle + 2, "NF112")]
     tag_checks = _tag_checks(inner, len(line) - len(tail) + len(_CONTEXT)) if tail else iter(())
     raise _first_problem(number, line, itertools.chain(checks, tag_checks))
+
+
+def _valid(title: str, day: str, inner: str, tags: list[str]) -> bool:
+    """Whether a related item split as _related_item splits it breaks no rule.
+
+    Split so, the title and tags are trimmed single lines without "](" or ", ",
+    so what is left to check: none is empty, no tag ends in ",", the day is real.
+    """
+    return (
+        bool(title)
+        and is_real_day(day)
+        and all(tags)
+        and not ("," in inner.replace(", ", "") and any(tag.endswith(",") for tag in tags))
+    )
 
 
 def _tag_checks(inner: str, offset: int) -> Iterator[_Check]:
