@@ -250,7 +250,7 @@ def _locations(value: Any, found: list[tuple[Any, Any]]) -> list[tuple[Any, Any]
 
 @st.composite
 def mutated_dicts(draw: Any) -> dict[str, Any]:
-    data = to_dict(draw(s.entries(max_items=3)))
+    data = to_dict(draw(s.entries(max_sources=3, max_related=3)))
     for _ in range(draw(st.integers(1, 3))):
         container, key = draw(st.sampled_from(_locations(data, [])))
         action = draw(st.sampled_from(["replace", "delete", "add", "tuple", "date"]))
