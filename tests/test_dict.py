@@ -18,6 +18,7 @@ import newsfmt
 from newsfmt import DictError, Entry, from_dict, json_schema, to_dict
 
 from . import strategies as s
+from .conftest import revalidated
 from .test_example import EXAMPLE, EXPECTED
 
 VALIDATOR = jsonschema.Draft202012Validator(json_schema())
@@ -289,4 +290,5 @@ def test_from_dict_returns_the_entry_of_the_dict_or_raises_dict_error(data: dict
             assert all("calendar" in message for _, message in error.problems), error
     else:
         assert to_dict(entry) == _as_json(data)
+        assert revalidated(entry) == entry  # nothing from_dict builds skips a rule
         assert VALIDATOR.is_valid(_as_json(data))

@@ -8,9 +8,19 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import newsfmt
 from newsfmt import Entry, Related, Source, slugify
+from newsfmt._model import is_text, text_problem
+
+from . import strategies as s
+
+
+class Sub(str):
+    pass
+
 
 DATE = datetime.date(2016, 4, 20)
 PATH = "/news/2016/04/8/a-slug.md"
@@ -162,3 +172,11 @@ def test_an_entry_without_a_slug_has_no_path() -> None:
 )
 def test_slugify_follows_the_slug_rule(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+@given(
+    st.one_of(st.text(), s.raw_text(), st.sampled_from(["", " ", "a", " a", "a ", "a\nb", "\x85", "a\u3000", "a\rb"]))
+)
+def test_the_one_expression_text_check_equals_the_rule(value: str) -> None:
+    assert is_text(value) == (text_problem(value) is None)
+    assert not is_text(Sub("a"))  # a str subclass takes the rule's slower road, which accepts it

@@ -12,10 +12,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._model import (
+    PATH,
     Entry,
     Related,
     Source,
     body_problem,
+    is_real_day,
+    is_text,
     link_text_problem,
     path_problem,
     show,
@@ -164,8 +167,8 @@ def _source(value: object, pointer: str, problems: _Problems, ignore_unknown_key
     name, url = fields.get("name"), fields.get("url")
     if (
         len(problems) == before
-        and isinstance(name, str)
-        and link_text_problem(name) is None
+        and is_text(name)
+        and "](" not in name
         and isinstance(url, str)
         and url_problem(url) is None
     ):
@@ -181,16 +184,17 @@ def _related(value: object, pointer: str, problems: _Problems, ignore_unknown_ke
     if fields is None:
         return None
     title, path, context = fields.get("title"), fields.get("path"), fields.get("context")
+    path_match = PATH.fullmatch(path) if isinstance(path, str) else None
     if (
         len(problems) == before
-        and isinstance(title, str)
-        and link_text_problem(title) is None
-        and isinstance(path, str)
-        and path_problem(path) is None
+        and is_text(title)
+        and "](" not in title
+        and path_match is not None
+        and is_real_day(path_match[1])
         and isinstance(context, (list, tuple))
-        and all([isinstance(tag, str) and tag_problem(tag) is None for tag in context])
+        and all([is_text(tag) and ", " not in tag and tag[-1] != "," for tag in context])
     ):
-        return trusted_related(title, path, tuple(context))
+        return trusted_related(title, path_match[0], tuple(context))
     _string(fields, pointer, "title", link_text_problem, problems)
     _string(fields, pointer, "path", path_problem, problems)
     for index, tag in _array(fields, pointer, "context", problems):
