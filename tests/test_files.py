@@ -158,3 +158,22 @@ def test_errors_and_findings_pickle_intact() -> None:
         copy = pickle.loads(pickle.dumps(value))
         assert type(copy) is type(value) and str(copy) == str(value)
         assert copy.__dict__ == value.__dict__ if hasattr(value, "__dict__") else copy == value
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsfmt import _io
+
+    path = tmp_path / "entry.md"
+    path.write_text(SAMPLE)
+    real_fstat = os.fstat
+
+    def stale_fstat(descriptor: int) -> os.stat_result:  # the size as it was before the file grew
+        info = real_fstat(descriptor)
+        return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
+
+    monkeypatch.setattr(os, "fstat", stale_fstat)
+    with pytest.raises(_io.FileProblem, match="expected at most 100 bytes, found more"):
+        _io.read_bytes(str(path), 100)
+    assert _io.read_bytes(str(path), 10_000) == SAMPLE.encode()

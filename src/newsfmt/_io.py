@@ -50,7 +50,11 @@ def read_bytes(name: str, max_size: int) -> bytes:
             raise FileProblem("NF003", f"expected at most {max_size:,} bytes, found {info.st_size:,}")
         with os.fdopen(descriptor, "rb") as file:
             descriptor = -1  # the file object closes it
-            data = file.read(max_size + 1)  # + 1: a file that grew since fstat is still caught
+            # read(n) allocates n bytes first: ask for the size fstat gave, and go on
+            # to the limit only if the file grew since.
+            data = file.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += file.read(max_size + 1 - len(data))
     finally:
         if descriptor >= 0:
             os.close(descriptor)
