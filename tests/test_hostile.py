@@ -72,9 +72,9 @@ def seconds_to_parse(text: str) -> float:
 
 @pytest.mark.parametrize("make", HOSTILE.values(), ids=HOSTILE.keys())
 def test_parse_time_grows_linearly_on_hostile_input(make: Callable[[int], str]) -> None:
-    small, large = seconds_to_parse(make(1_000_000)), seconds_to_parse(make(16_000_000))
-    # 16 times the input: linear time takes about 16 times as long; quadratic, 256 times.
-    assert large < 40 * small + 0.05, (small, large)
+    one, four, sixteen = (seconds_to_parse(make(megabytes * 1_000_000)) for megabytes in (1, 4, 16))
+    # 4 times the input: linear time takes about 4 times as long, quadratic 16 times.
+    assert four < 10 * one + 0.05 and sixteen < 10 * four + 0.05, (one, four, sixteen)
 
 
 def mutations(seed: bytes, rng: random.Random) -> bytes:
