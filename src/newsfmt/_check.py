@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ._errors import ParseError
 from ._model import Entry, slugify
-from ._parser import parse
+from ._parser import parse, split_lines
 from ._rules import RULES
 from ._serialize import serialize
 
@@ -55,7 +55,7 @@ def check_text(text: str, path: str) -> tuple[Entry | None, list[Finding]]:
 
 
 def _errors(text: str, path: str) -> list[Finding]:
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = split_lines(text)
     origins = list(range(1, len(lines) + 1))  # each current line's number in the file
     findings: list[Finding] = []
     while len(findings) < MAX_ERRORS:

@@ -7,7 +7,7 @@ import stat
 
 from ._errors import ParseError
 from ._model import Entry
-from ._parser import parse
+from ._parser import parse, split_lines
 from ._serialize import serialize
 
 MAX_SIZE = 10_000_000  # bytes: an entry is a few kilobytes; this is no entry
@@ -85,8 +85,8 @@ def parse_bytes(data: bytes, name: str | None = None) -> Entry:
 
 def _position(before: str) -> tuple[int, int]:
     """The 1-based line and column just after ``before``, counted as ``parse`` counts them."""
-    before = before.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return before.count("\n") + 1, len(before) - before.rfind("\n")
+    lines = split_lines(before)
+    return len(lines), len(lines[-1]) + 1
 
 
 def write(entry: Entry, path: str | os.PathLike[str]) -> None:

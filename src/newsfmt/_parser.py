@@ -55,11 +55,7 @@ def parse(text: str) -> Entry:
     """Read one entry from its text; raise ``ParseError`` if it is not one."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {type(text).__name__}; newsfmt.read() reads files")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    lines = split_lines(text)
     end = len(lines)
     while end and _is_blank(lines[end - 1]):  # the final newline, and blank lines after the last one
         end -= 1
@@ -93,6 +89,15 @@ def parse(text: str) -> Entry:
         else:
             raise _misplaced(heading, index + 1, bool(sources), bool(related))
     return trusted_entry(date, headline, body, tuple(sources), tuple(related))
+
+
+def split_lines(text: str) -> list[str]:
+    """The text's lines as parse counts them: after a BOM, over "\n", "\r\n" and "\r"."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
 
 
 def _end_of_file(lines: list[str], expected: str, code: str) -> ParseError:
