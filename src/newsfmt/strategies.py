@@ -193,13 +193,6 @@ def invalid_texts(draw: st.DrawFn, /, **narrowing: Any) -> tuple[str, int]:
     return "\n".join(lines), first + 1
 
 
-def _hypothesis_setup_hook() -> None:
-    """Hypothesis calls this through newsfmt's "hypothesis" entry point: st.from_type() then knows the classes."""
-    st.register_type_strategy(Entry, entries())
-    st.register_type_strategy(Source, sources())
-    st.register_type_strategy(Related, related())
-
-
 @st.composite
 def entry_texts(draw: st.DrawFn, /, tolerant: bool = False, **narrowing: Any) -> tuple[Entry, str]:
     """An entry and its text, built line by line from the layout (not by serialize): canonical,
