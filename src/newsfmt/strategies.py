@@ -47,23 +47,33 @@ def _pieces(ascii_only: bool = False) -> st.SearchStrategy[str]:
     return st.one_of(st.characters(codec="ascii" if ascii_only else "utf-8"), st.sampled_from(tokens))
 
 
-def raw_text(max_size: int = 24, ascii_only: bool = False) -> st.SearchStrategy[str]:
+def raw_text(max_size: int = 24, ascii_only: bool = False, plain: bool = False) -> st.SearchStrategy[str]:
+    if plain:
+        return st.lists(_word(ascii_only), max_size=max(1, max_size // 6)).map(" ".join)
     return st.lists(_pieces(ascii_only), max_size=max_size).map("".join)
+
+
+def _word(ascii_only: bool = False) -> st.SearchStrategy[str]:
+    """A word of letters and digits: no Markdown punctuation, no whitespace."""
+    letters = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    if not ascii_only:
+        letters = st.one_of(letters, st.characters(categories=["L", "N"]))
+    return st.text(letters, min_size=1, max_size=8)
 
 
 def _one_line(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ").strip()
 
 
-def texts(ascii_only: bool = False) -> st.SearchStrategy[str]:
+def texts(ascii_only: bool = False, plain: bool = False) -> st.SearchStrategy[str]:
     """Headlines: one trimmed, non-empty line."""
-    return raw_text(ascii_only=ascii_only).map(_one_line).filter(lambda text: text_problem(text) is None)
+    return raw_text(ascii_only=ascii_only, plain=plain).map(_one_line).filter(lambda text: text_problem(text) is None)
 
 
-def link_texts(ascii_only: bool = False) -> st.SearchStrategy[str]:
+def link_texts(ascii_only: bool = False, plain: bool = False) -> st.SearchStrategy[str]:
     """Source names and related titles."""
     return (
-        raw_text(ascii_only=ascii_only)
+        raw_text(ascii_only=ascii_only, plain=plain)
         .map(lambda text: _one_line(text.replace("](", "] (")))
         .filter(lambda text: link_text_problem(text) is None)
     )
@@ -75,11 +85,13 @@ def _without_separators(text: str) -> str:
     return _one_line(text)
 
 
-def tags(ascii_only: bool = False) -> st.SearchStrategy[str]:
-    return raw_text(12, ascii_only).map(_without_separators).filter(lambda text: tag_problem(text) is None)
+def tags(ascii_only: bool = False, plain: bool = False) -> st.SearchStrategy[str]:
+    return raw_text(12, ascii_only, plain).map(_without_separators).filter(lambda text: tag_problem(text) is None)
 
 
-def urls(ascii_only: bool = False) -> st.SearchStrategy[str]:
+def urls(ascii_only: bool = False, plain: bool = False) -> st.SearchStrategy[str]:
+    if plain:
+        return _word(ascii_only=True).map(lambda word: f"https://example.com/{word}")
     return (
         st.lists(_pieces(ascii_only), min_size=1, max_size=30)
         .map(lambda parts: "".join("".join(parts).split()))
@@ -105,28 +117,33 @@ def _body(paragraphs: list[list[str]]) -> str:
     return "x" + body if _HEADING.match(body) else body
 
 
-def bodies(ascii_only: bool = False, empty: bool | None = None) -> st.SearchStrategy[str]:
+def bodies(ascii_only: bool = False, empty: bool | None = None, plain: bool = False) -> st.SearchStrategy[str]:
     """Bodies: empty, or paragraphs of lines. ``empty``: True, only empty; False, never; None, either."""
-    line = raw_text(40, ascii_only).map(_body_line).filter(bool)
+    line = raw_text(40, ascii_only, plain).map(_body_line).filter(bool)
     paragraph = st.lists(line, min_size=1, max_size=4)
     full = st.lists(paragraph, min_size=1, max_size=4).map(_body).filter(lambda body: body_problem(body) is None)
     return {True: st.just(""), False: full, None: st.one_of(st.just(""), full)}[empty]
 
 
-def sources(*, ascii_only: bool = False) -> st.SearchStrategy[Source]:
-    """Sources with any valid name and URL."""
-    return st.builds(Source, name=link_texts(ascii_only), url=urls(ascii_only))
+def sources(*, ascii_only: bool = False, plain: bool = False) -> st.SearchStrategy[Source]:
+    """Sources with any valid name and URL; ``plain``: names of words and https://example.com/ URLs."""
+    return st.builds(Source, name=link_texts(ascii_only, plain), url=urls(ascii_only, plain))
 
 
 def related(
-    *, min_date: datetime.date = _FIRST, max_date: datetime.date = _LAST, ascii_only: bool = False, max_tags: int = 4
+    *,
+    min_date: datetime.date = _FIRST,
+    max_date: datetime.date = _LAST,
+    ascii_only: bool = False,
+    max_tags: int = 4,
+    plain: bool = False,
 ) -> st.SearchStrategy[Related]:
     """Related items with any valid title, a path dated between the two dates, and up to ``max_tags`` tags."""
     return st.builds(
         Related,
-        title=link_texts(ascii_only),
+        title=link_texts(ascii_only, plain),
         path=paths(min_date, max_date),
-        context=st.lists(tags(ascii_only), max_size=max_tags),
+        context=st.lists(tags(ascii_only, plain), max_size=max_tags),
     )
 
 
@@ -140,16 +157,20 @@ def entries(
     min_related: int = 0,
     max_related: int = 5,
     empty_body: bool | None = None,
+    plain: bool = False,
 ) -> st.SearchStrategy[Entry]:
-    """Valid entries. ``empty_body``: True, always empty; False, never; None (default), either."""
+    """Valid entries. ``empty_body``: True, always empty; False, never; None (default), either.
+
+    ``plain``: text of words only (letters and digits, single spaces), no Markdown punctuation.
+    """
     return st.builds(
         Entry,
         date=st.dates(min_date, max_date),
-        headline=texts(ascii_only),
-        body=bodies(ascii_only, empty_body),
-        sources=st.lists(sources(ascii_only=ascii_only), min_size=min_sources, max_size=max_sources),
+        headline=texts(ascii_only, plain),
+        body=bodies(ascii_only, empty_body, plain),
+        sources=st.lists(sources(ascii_only=ascii_only, plain=plain), min_size=min_sources, max_size=max_sources),
         related=st.lists(
-            related(min_date=min_date, max_date=max_date, ascii_only=ascii_only),
+            related(min_date=min_date, max_date=max_date, ascii_only=ascii_only, plain=plain),
             min_size=min_related,
             max_size=max_related,
         ),
