@@ -111,6 +111,11 @@ def target_validate(data: bytes) -> None:
         assert all(f.severity == "warning" or f.code.startswith("NF3") for f in findings)
         style = [f for f in findings if f.code.startswith("NF2")]
         assert bool(style) == (text != newsfmt.serialize(parsed)), "style findings disagree with fmt"
+        _, with_markdown = check_text(text, "fuzzed.md", markdown=True)
+        assert sorted(f for f in with_markdown if not f.code.startswith("NF4")) == sorted(findings)
+        lines = _lines(text)
+        for f in with_markdown:
+            assert 1 <= f.line <= len(lines) and 1 <= f.column <= len(lines[f.line - 1]) + 1, f
 
 
 TARGETS: dict[str, Callable[[bytes], None]] = {

@@ -20,6 +20,8 @@ from newsfmt._rules import RULES
 
 from .test_check import STYLE_CODES
 from .test_format import CODE_OF, ERRORS, SAMPLE, TOLERATED
+from .test_markdown import CASES as MARKDOWN_CASES
+from .test_markdown import case_entry
 
 A_PATH = "news/2016/04/8/nato-will-meet-russia.md"
 B_PATH = "news/2016/04/20/nato-reopens-talks.md"
@@ -78,6 +80,7 @@ TRIGGERS: dict[str, tuple[str, str | bytes]] = {
     "NF303": (A_PATH, serialize(A).replace("/04/20/nato-reopens-talks.md", "/04/21/nato-reopens-talks.md")),
     "NF304": (A_PATH, serialize(A).replace("https://example.com/a)\n", "https://example.com/a)\n2. [Again](https://example.com/a)\n")),
     "NF305": (B_PATH, serialize(B) + f"2. [Again ](/{A_PATH})\n"),
+    **{code: ("entry.md", serialize(case_entry(change))) for _, change, (_, _, code), _ in reversed(MARKDOWN_CASES)},
 }  # fmt: skip
 
 
@@ -348,3 +351,12 @@ def test_an_output_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) ->
     result = run("to-json", "-o", "missing/out.jsonl", cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.startswith("newsfmt: [Errno 2] No such file or directory")
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_the_markdown_checks_run_only_when_a_selection_names_them(tmp_path: Path) -> None:
+    archive(tmp_path, {"entry.md": serialize(case_entry({"headline": "*x*"}))})
+    assert "NF401" not in codes(run("validate", cwd=tmp_path))
+    assert "NF401" not in codes(run("validate", "--select", "NF", cwd=tmp_path))
+    assert "NF401" in codes(run("validate", "--select", "NF,NF4", cwd=tmp_path))
+    assert codes(run("validate", "--select", "NF401", cwd=tmp_path)) == ["NF401"]
+    assert codes(run("validate", "--select", "NF4", "--ignore", "NF401", cwd=tmp_path)) == []

@@ -14,7 +14,8 @@ import newsfmt
 def test_the_public_names() -> None:
     core = ["Entry", "Source", "Related", "ParseError", "parse", "serialize", "read", "write", "slugify", "__version__"]
     dicts = ["to_dict", "from_dict", "DictError", "json_schema"]
-    assert sorted(newsfmt.__all__) == sorted(core + dicts)
+    markdown = ["render_html", "plain_text"]
+    assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown)
     for name in newsfmt.__all__:
         assert getattr(newsfmt, name) is not None
     assert issubclass(newsfmt.ParseError, ValueError)

@@ -3,6 +3,7 @@
 from ._dict import DictError, from_dict, to_dict
 from ._errors import ParseError
 from ._io import read, write
+from ._markdown import plain_text, render_html
 from ._model import Entry, Related, Source, slugify
 from ._parser import parse
 from ._schema import json_schema
@@ -20,7 +21,9 @@ __all__ = [
     "from_dict",
     "json_schema",
     "parse",
+    "plain_text",
     "read",
+    "render_html",
     "serialize",
     "slugify",
     "to_dict",

@@ -45,13 +45,47 @@ class Finding(NamedTuple):
         return RULES[self.code].severity
 
 
-def check_text(text: str, path: str) -> tuple[Entry | None, list[Finding]]:
-    """The entry (None when the text does not parse) and every finding of the text."""
+def check_text(text: str, path: str, *, markdown: bool = False) -> tuple[Entry | None, list[Finding]]:
+    """The entry (None when the text does not parse) and every finding of the text.
+
+    ``markdown=True`` adds the NF4xx findings, which render the entry with markdown-it-py.
+    """
     try:
         entry = parse(text)
     except ParseError:
         return None, _errors(text, path)
-    return entry, _style(text, path, entry)
+    findings = _style(text, path, entry)
+    if markdown:
+        findings.extend(_markdown_findings(text, path, entry))
+        findings.sort(key=lambda finding: (finding.line, finding.column))
+    return entry, findings
+
+
+def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
+    """The NF4xx findings, moved from the canonical text's lines to the file's."""
+    from ._markdown import markdown_problems
+
+    problems = markdown_problems(entry)
+    if not problems:
+        return []
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    canonical = serialize(entry).split("\n")
+    # Both texts have their non-blank lines in the same order; only the blank lines and spacing differ.
+    line_of = dict(
+        zip(
+            (index for index, line in enumerate(canonical) if line),
+            (index for index, line in enumerate(lines) if line.strip()),
+            strict=False,
+        )
+    )
+    findings = []
+    for problem in problems:
+        index = line_of[problem.line]
+        column = problem.column
+        if lines[index].rstrip() != canonical[problem.line].rstrip():
+            column = lines[index].find(problem.anchor) + 1 or 1
+        findings.append(Finding(path, index + 1, column, problem.code, problem.message))
+    return findings
 
 
 def _errors(text: str, path: str) -> list[Finding]:

@@ -249,13 +249,14 @@ class Source(NamedTuple):
     tree: str | None  # the real path of the folder it was found in
     max_size: int
     follow_symlinks: bool
+    markdown: bool = False  # check with markdown-it-py too (NF4xx)
 
 
-def _sources(arguments: argparse.Namespace, config: dict[str, Any]) -> list[Source]:
+def _sources(arguments: argparse.Namespace, config: dict[str, Any], markdown: bool = False) -> list[Source]:
     excludes = [*config.get("exclude", []), *arguments.exclude]
     max_size = arguments.max_file_size or int(config.get("max-file-size", MAX_SIZE))
     return [
-        Source(path, _name(path, arguments), tree, max_size, arguments.follow_symlinks)
+        Source(path, _name(path, arguments), tree, max_size, arguments.follow_symlinks, markdown)
         for path, tree in discover(arguments.paths, excludes)
     ]
 
@@ -311,7 +312,7 @@ def _check_file(source: Source) -> list[Finding]:
         text, problem = _read_text(source)
         if text is None:
             return [problem] if problem else []
-        return check_text(text, source.name)[1]
+        return check_text(text, source.name, markdown=source.markdown)[1]
     except Exception as error:  # a bug in newsfmt: report it against the file, and go on
         return [Finding(source.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")]
 
@@ -322,7 +323,10 @@ def _validate(arguments: argparse.Namespace) -> int:
     ignore = _codes(arguments.ignore, config.get("ignore"), [])
     strict = arguments.strict if arguments.strict is not None else bool(config.get("strict", False))
     output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
-    items = _sources(arguments, config)
+    # NF4xx cost a markdown-it-py parse per file: they run only when a selection names them.
+    named = [code for code in select if code.startswith("NF4")]
+    markdown = any(_selected(code, named, ignore) for code in RULES if code.startswith("NF4"))
+    items = _sources(arguments, config, markdown)
     findings: list[Finding] = []
     results = run_all(_check_file, items, arguments.jobs, _check_died)
     for found in _progress(results, len(items), arguments, output_format == "concise"):

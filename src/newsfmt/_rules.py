@@ -52,5 +52,15 @@ RULES = {
         Rule("NF303", "missing-related-target", "warning", "a related link's file is not in the archive"),
         Rule("NF304", "duplicate-source", "warning", "the same source URL twice in one entry"),
         Rule("NF305", "duplicate-related", "warning", "the same related path twice in one entry"),
+        Rule("NF401", "headline-markdown", "warning", "the headline renders as other text than the headline"),
+        Rule("NF402", "body-markdown", "warning", "a part of the body renders as something other than a paragraph"),
+        Rule("NF403", "source-markdown", "warning", "a source does not render as one link with its name and URL"),
+        Rule(
+            "NF404",
+            "related-markdown",
+            "warning",
+            "a related entry does not render as one link with its title and path",
+        ),
+        Rule("NF405", "context-markdown", "warning", "the context tags do not render as one emphasis holding them"),
     ]
 }
