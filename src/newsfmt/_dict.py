@@ -42,6 +42,15 @@ class DictError(ValueError):
     """A dict that is not an entry. ``problems`` lists each as ``(JSON Pointer, message)``.
 
     ``str(error)`` has one line a problem: ``/related/3/path: expected ..., found ...``.
+    It pickles intact.
+
+    >>> import newsfmt
+    >>> try:
+    ...     newsfmt.from_dict({"date": "2016-02-30", "headline": " NATO", "body": "", "sources": [], "related": []})
+    ... except newsfmt.DictError as error:
+    ...     print(error)
+    /date: expected a date "YYYY-MM-DD", found "2016-02-30", which is not in the calendar
+    /headline: expected no whitespace at either end, found " NATO"
     """
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
@@ -53,7 +62,12 @@ class DictError(ValueError):
 
 
 def to_dict(entry: Entry) -> dict[str, Any]:
-    """The entry as a dict of JSON values: keys date, headline, body, sources, related, in that order."""
+    """The entry as a dict of JSON values: keys date, headline, body, sources, related, in that order.
+
+    >>> import datetime, newsfmt
+    >>> newsfmt.to_dict(newsfmt.Entry(date=datetime.date(2016, 4, 20), headline="NATO reopens talks"))
+    {'date': '2016-04-20', 'headline': 'NATO reopens talks', 'body': '', 'sources': [], 'related': []}
+    """
     if not isinstance(entry, Entry):
         raise TypeError(f"to_dict() takes an Entry, not {type(entry).__name__}")
     return {
@@ -70,6 +84,14 @@ def from_dict(data: Mapping[str, Any], *, ignore_unknown_keys: bool = False) -> 
 
     ``date`` may also be a ``datetime.date``, and lists may be tuples. A key the
     shape does not have is a problem, unless ``ignore_unknown_keys`` is true.
+
+    >>> import newsfmt
+    >>> data = {"date": "2016-04-20", "headline": "NATO reopens talks", "body": "", "sources": [], "related": []}
+    >>> newsfmt.from_dict(data) == newsfmt.from_dict({**data, "id": 7}, ignore_unknown_keys=True)
+    True
+    >>> newsfmt.from_dict({**data, "id": 7})
+    Traceback (most recent call last):
+    newsfmt.DictError: /id: unknown key (expected "date", "headline", "body", "sources", "related")
     """
     problems: _Problems = []
     fields = _fields(data, "", _ENTRY_KEYS, problems, ignore_unknown_keys)

@@ -9,6 +9,16 @@ class ParseError(ValueError):
     ``str(error)`` reads ``line 16, column 12: expected ..., found ...``, prefixed
     with ``path: `` when the text came from a file. ``code`` names the rule
     broken (``NF112``, say), as ``newsfmt validate`` and docs/rules.md do.
+    It pickles intact, so it crosses process pools.
+
+    >>> import newsfmt
+    >>> try:
+    ...     newsfmt.parse("### [2016-02-30](/news/2016/02/30/index.md)")
+    ... except newsfmt.ParseError as error:
+    ...     print(error.line, error.column, error.code)
+    ...     print(error.message)
+    1 6 NF102
+    expected a real date, found "2016-02-30"
     """
 
     def __init__(self, message: str, line: int, column: int, path: str | None = None, *, code: str = "NF100") -> None:

@@ -23,12 +23,22 @@ class FileProblem(Exception):
 
 
 def read(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> Entry:
-    """Read and parse one entry file: UTF-8, with or without a BOM.
+    r"""Read and parse one entry file: UTF-8, with or without a BOM.
 
     A file that does not parse, is not UTF-8, is larger than ``max_size`` bytes
     (NF003) or is not a regular file (a FIFO, a device: NF004) raises
     ``ParseError`` with ``.path`` set, before anything is read in the last two
     cases; a file that cannot be opened raises the usual ``OSError``.
+
+    >>> import newsfmt, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "entry.md"
+    >>> _ = path.write_bytes(b"### [2016-04-20](/news/2016/04/20/index.md)\r\n\r\n# NATO reopens talks\r\n")
+    >>> newsfmt.read(path).headline
+    'NATO reopens talks'
+    >>> _ = path.write_bytes(b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# Caf\xe9\n")
+    >>> newsfmt.read(path)
+    Traceback (most recent call last):
+    newsfmt.ParseError: /.../entry.md: line 3, column 6: expected UTF-8 text, found the byte 0xE9
     """
     name = os.fspath(path)
     try:
@@ -90,13 +100,19 @@ def _position(before: str) -> tuple[int, int]:
 
 
 def write(entry: Entry, path: str | os.PathLike[str]) -> None:
-    """Write an entry's canonical text to a file, replacing it atomically.
+    r"""Write an entry's canonical text to a file, replacing it atomically.
 
     The text goes to a temporary file in the same folder, which is flushed to
     disk and then renamed over ``path``: a crash leaves the old file or the new
     one, never half of one. An existing file keeps its permission bits; a new
     one gets the usual ones (0o666 less the umask). A symlink at ``path`` is
     replaced by the file, not written through.
+
+    >>> import datetime, newsfmt, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "nato-reopens-talks.md"
+    >>> newsfmt.write(newsfmt.Entry(date=datetime.date(2016, 4, 20), headline="NATO reopens talks"), path)
+    >>> path.read_text(encoding="utf-8")
+    '### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n'
     """
     try:
         data = serialize(entry).encode("utf-8")

@@ -33,18 +33,28 @@ def render_html(entry: Entry, *, html: bool = True) -> str:
 
     Raw HTML in the values passes through, as CommonMark says; ``html=False``
     escapes it instead, for previews of text you do not trust.
+
+    >>> import datetime, newsfmt
+    >>> entry = newsfmt.Entry(date=datetime.date(2016, 4, 20), headline="NATO & *Russia*")
+    >>> print(newsfmt.render_html(entry), end="")
+    <h3><a href="/news/2016/04/20/index.md">2016-04-20</a></h3>
+    <h1>NATO &amp; <em>Russia</em></h1>
     """
     rendered: str = _markdown(html).render(serialize(entry))
     return rendered
 
 
 def plain_text(markdown: str) -> str:
-    """The text a reader sees of some Markdown: its rendered HTML's text, without the tags.
+    r"""The text a reader sees of some Markdown: its rendered HTML's text, without the tags.
 
     Markup is gone (emphasis marks, link destinations, backslash escapes), entities
     are decoded, images show their alt text and raw HTML is left out. Blocks are
     separated by a blank line and line breaks inside a paragraph kept, so a text
     without Markdown punctuation is its own plain text.
+
+    >>> import newsfmt
+    >>> newsfmt.plain_text("# NATO #\n\n*Stoltenberg* [said](https://x.org) &amp; `more`")
+    'NATO\n\nStoltenberg said & more'
     """
     if not isinstance(markdown, str):
         raise TypeError(f"plain_text() takes a str, not {type(markdown).__name__}")

@@ -209,7 +209,18 @@ def slugify(text: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class Source:
-    """One item of the Source section: ``1. [NAME](URL)``."""
+    """One item of the Source section: ``1. [NAME](URL)``.
+
+    ``name`` is one line of text with no whitespace at either end and no ``](``;
+    ``url`` is any text without whitespace. A value that breaks a rule raises
+    ``ValueError`` naming the field.
+
+    >>> Source(name="Euronews", url="http://www.euronews.com/")
+    Source(name='Euronews', url='http://www.euronews.com/')
+    >>> Source(name="Euronews", url="http://www.euronews.com/ 2016")
+    Traceback (most recent call last):
+    ValueError: Source.url: expected a URL without whitespace, found "http://www.euronews.com/ 2016"
+    """
 
     name: str = attrs.field(validator=_rule(link_text_problem))
     url: str = attrs.field(validator=_rule(url_problem))
@@ -217,7 +228,16 @@ class Source:
 
 @attrs.frozen(kw_only=True)
 class Related:
-    """One item of the Related section: ``1. [TITLE ](PATH) _Context: TAG, TAG_``."""
+    """One item of the Related section: ``1. [TITLE ](PATH) _Context: TAG, TAG_``.
+
+    ``title`` follows the rules of a source's name; ``path`` is
+    ``/news/YYYY/MM/D/SLUG.md`` with a date of the calendar; ``context`` is any
+    iterable of tags, stored as a tuple, each one line that never holds ``, ``.
+
+    >>> item = Related(title="NATO reopens talks", path="/news/2016/04/20/nato-reopens-talks.md", context=["NATO"])
+    >>> item.date, item.slug, item.context
+    (datetime.date(2016, 4, 20), 'nato-reopens-talks', ('NATO',))
+    """
 
     title: str = attrs.field(validator=_rule(link_text_problem))
     path: str = attrs.field(validator=_rule(path_problem))
@@ -236,7 +256,21 @@ class Related:
 
 @attrs.frozen(kw_only=True)
 class Entry:
-    """One news entry: a date, a headline, a body and two numbered lists."""
+    """One news entry: a date, a headline, a body and two numbered lists.
+
+    Frozen and slotted; constructed by keyword. Construction checks every rule of
+    the format and raises ``ValueError`` naming the field, so every entry you
+    hold can be written and read back unchanged. ``body``, ``sources`` and
+    ``related`` default to empty; sequences are stored as tuples.
+
+    >>> import datetime
+    >>> entry = Entry(date=datetime.date(2016, 4, 20), headline="NATO reopens talks with Russia")
+    >>> entry.path, entry.day_path
+    ('/news/2016/04/20/nato-reopens-talks-with-russia.md', '/news/2016/04/20/index.md')
+    >>> Entry(date=datetime.date(2016, 4, 20), headline="NATO ")
+    Traceback (most recent call last):
+    ValueError: Entry.headline: expected no whitespace at either end, found "NATO "
+    """
 
     date: datetime.date = attrs.field(validator=_rule(date_problem))
     headline: str = attrs.field(validator=_rule(text_problem))

@@ -52,7 +52,20 @@ _Check = tuple[Callable[[object], "str | None"], str, int, str]  # rule, value, 
 
 
 def parse(text: str) -> Entry:
-    """Read one entry from its text; raise ``ParseError`` if it is not one."""
+    r"""Read one entry from its text; raise ``ParseError`` if it is not one.
+
+    ``parse`` reads the canonical layout and every variation the format tolerates
+    (G3); for anything else it raises ``ParseError`` with the line and column of
+    the problem, and no other exception for a ``str`` (G4). ``read`` reads files.
+
+    >>> import newsfmt
+    >>> entry = newsfmt.parse("### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n")
+    >>> entry.date, entry.headline
+    (datetime.date(2016, 4, 20), 'NATO reopens talks')
+    >>> newsfmt.parse("### [2016-04-20](/news/2016/04/20/index.md)\n\n## NATO reopens talks\n")
+    Traceback (most recent call last):
+    newsfmt.ParseError: line 3, column 1: expected the headline "# HEADLINE", found "## NATO reopens talks"
+    """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {type(text).__name__}; newsfmt.read() reads files")
     lines = split_lines(text)

@@ -8,6 +8,11 @@ def json_schema() -> dict[str, Any]:
 
     It expresses every rule of the format that JSON Schema can; its
     ``description`` names the one it cannot (dates of the calendar).
+
+    >>> import newsfmt
+    >>> schema = newsfmt.json_schema()
+    >>> schema["$id"], schema["required"]
+    ('urn:newsfmt:schema:entry:1', ['date', 'headline', 'body', 'sources', 'related'])
     """
     import json
     from importlib.resources import files

@@ -4,7 +4,17 @@ from ._model import Entry, day_path
 
 
 def serialize(entry: Entry) -> str:
-    """The canonical text of an entry: ``parse(serialize(entry)) == entry`` always holds."""
+    """The canonical text of an entry: ``parse(serialize(entry)) == entry`` always holds.
+
+    >>> import datetime, newsfmt
+    >>> entry = newsfmt.Entry(
+    ...     date=datetime.date(2016, 4, 20),
+    ...     headline="NATO reopens talks",
+    ...     sources=[newsfmt.Source(name="Euronews", url="http://www.euronews.com/")],
+    ... )
+    >>> newsfmt.serialize(entry).splitlines()
+    ['### [2016-04-20](/news/2016/04/20/index.md)', '', '# NATO reopens talks ', '', '', '### Source:', '', '1. [Euronews](http://www.euronews.com/)']
+    """
     if not isinstance(entry, Entry):
         raise TypeError(f"serialize() takes an Entry, not {type(entry).__name__}")
     parts = [f"### [{entry.date.isoformat()}]({day_path(entry.date)})\n\n# {entry.headline} \n"]

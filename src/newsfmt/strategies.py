@@ -126,7 +126,15 @@ def bodies(ascii_only: bool = False, empty: bool | None = None, plain: bool = Fa
 
 
 def sources(*, ascii_only: bool = False, plain: bool = False) -> st.SearchStrategy[Source]:
-    """Sources with any valid name and URL; ``plain``: names of words and https://example.com/ URLs."""
+    """Sources with any valid name and URL; ``plain``: names of words and https://example.com/ URLs.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(sources(ascii_only=True))
+    ... def test_a_source_has_no_whitespace_in_its_url(source):
+    ...     assert not any(character.isspace() for character in source.url)
+    >>> test_a_source_has_no_whitespace_in_its_url()
+    """
     return st.builds(Source, name=link_texts(ascii_only, plain), url=urls(ascii_only, plain))
 
 
@@ -138,7 +146,16 @@ def related(
     max_tags: int = 4,
     plain: bool = False,
 ) -> st.SearchStrategy[Related]:
-    """Related items with any valid title, a path dated between the two dates, and up to ``max_tags`` tags."""
+    """Related items with any valid title, a path dated between the two dates, and up to ``max_tags`` tags.
+
+    >>> import datetime
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(related(min_date=datetime.date(2016, 1, 1), max_date=datetime.date(2016, 12, 31), max_tags=2))
+    ... def test_related_dates_are_in_range(item):
+    ...     assert item.date.year == 2016 and len(item.context) <= 2
+    >>> test_related_dates_are_in_range()
+    """
     return st.builds(
         Related,
         title=link_texts(ascii_only, plain),
@@ -162,6 +179,15 @@ def entries(
     """Valid entries. ``empty_body``: True, always empty; False, never; None (default), either.
 
     ``plain``: text of words only (letters and digits, single spaces), no Markdown punctuation.
+
+    >>> import newsfmt
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(entries(max_sources=2, empty_body=False))
+    ... def test_entries_survive_a_round_trip(entry):
+    ...     assert entry.body and len(entry.sources) <= 2
+    ...     assert newsfmt.parse(newsfmt.serialize(entry)) == entry
+    >>> test_entries_survive_a_round_trip()
     """
     return st.builds(
         Entry,
@@ -178,18 +204,52 @@ def entries(
 
 
 def canonical_texts(**narrowing: Any) -> st.SearchStrategy[str]:
-    """Canonical texts of entries drawn as ``entries(**narrowing)`` draws them, built from the layout itself."""
+    """Canonical texts of entries drawn as ``entries(**narrowing)`` draws them, built from the layout itself.
+
+    >>> import newsfmt
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(canonical_texts(ascii_only=True))
+    ... def test_canonical_texts_round_trip(text):
+    ...     assert newsfmt.serialize(newsfmt.parse(text)) == text
+    >>> test_canonical_texts_round_trip()
+    """
     return entry_texts(False, **narrowing).map(lambda pair: pair[1])
 
 
 def tolerant_texts(**narrowing: Any) -> st.SearchStrategy[tuple[Entry, str]]:
-    """(entry, text) pairs: the entry written with any mix of the variations parse tolerates (G3)."""
+    """(entry, text) pairs: the entry written with any mix of the variations parse tolerates (G3).
+
+    >>> import newsfmt
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(tolerant_texts())
+    ... def test_tolerated_texts_read_as_their_entry(pair):
+    ...     entry, text = pair
+    ...     assert newsfmt.parse(text) == entry
+    >>> test_tolerated_texts_read_as_their_entry()
+    """
     return entry_texts(True, **narrowing)
 
 
 @st.composite
 def invalid_texts(draw: st.DrawFn, /, **narrowing: Any) -> tuple[str, int]:
-    """(text, line): a text with one error that parse reports at that line."""
+    """(text, line): a text with one error that parse reports at that line.
+
+    >>> import newsfmt
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(invalid_texts())
+    ... def test_errors_name_their_line(pair):
+    ...     text, line = pair
+    ...     try:
+    ...         newsfmt.parse(text)
+    ...     except newsfmt.ParseError as error:
+    ...         assert error.line == line
+    ...     else:
+    ...         raise AssertionError("no error")
+    >>> test_errors_name_their_line()
+    """
     entry, text = draw(entry_texts(False, **narrowing))
     lines = text.split("\n")
     kinds = ["date", "headline", "heading"]
