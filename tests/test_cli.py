@@ -104,7 +104,7 @@ def test_an_unreadable_file_is_reported_and_the_run_goes_on(tmp_path: Path) -> N
     (tmp_path / "news/2016/04/8/gone.md").symlink_to(tmp_path / "nowhere.md")
     result = run("validate", cwd=tmp_path)
     assert result.stdout.startswith("news/2016/04/8/gone.md:1:1: NF001 cannot read the file: No such file")
-    assert result.returncode == 1 and "3 files, 1 errors, 0 warnings" in result.stderr
+    assert result.returncode == 1 and "3 files, 1 error, 0 warnings" in result.stderr
 
 
 # Output formats.
@@ -114,7 +114,7 @@ def test_the_concise_format(tmp_path: Path) -> None:
     (tmp_path / "entry.md").write_text(SAMPLE.replace("http://example.com/a", "http://example.com/a b"))
     result = run("validate", "entry.md", cwd=tmp_path)
     assert result.stdout == 'entry.md:13:15: NF111 expected a URL without whitespace, found "http://example.com/a b"\n'
-    assert result.stderr == "1 files, 1 errors, 0 warnings\n"
+    assert result.stderr == "1 file, 1 error, 0 warnings\n"
 
 
 def test_the_json_format(tmp_path: Path) -> None:
@@ -238,7 +238,7 @@ def test_fmt_rewrites_only_what_parses_and_is_not_canonical_and_is_idempotent(tm
     result = run("fmt", cwd=tmp_path)
     assert result.returncode == 1  # the broken file failed
     assert "news/2016/04/8/broken.md:11:1: NF106" in result.stderr
-    assert result.stderr.endswith("1 files reformatted, 2 unchanged, 1 failed\n")
+    assert result.stderr.endswith("1 file reformatted, 2 unchanged, 1 failed\n")
     assert (tmp_path / "news/2016/04/8/messy.md").read_bytes() == SAMPLE.encode()
     assert (tmp_path / "news/2016/04/8/messy.md").stat().st_mode & 0o777 == 0o640
     assert (tmp_path / "news/2016/04/8/broken.md").read_bytes() == broken.encode()

@@ -55,7 +55,7 @@ def test_a_fifo_is_reported_without_blocking_the_run(tmp_path: Path) -> None:
         [sys.executable, "-m", "newsfmt", "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=30
     )
     assert result.stdout == "news/2016/04/8/pipe.md:1:1: NF004 expected a file, found a FIFO\n"
-    assert result.returncode == 1 and result.stderr == "3 files, 1 errors, 0 warnings\n"
+    assert result.returncode == 1 and result.stderr == "3 files, 1 error, 0 warnings\n"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
@@ -86,7 +86,7 @@ def test_a_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> 
         == "NF005"
     )
     assert "file=news/caf\\xe9.md" in run("validate", "--output-format", "github", cwd=tmp_path).stdout
-    assert "2 entries written, 1 invalid files" in run("to-json", "--skip-invalid", cwd=tmp_path).stderr
+    assert "2 entries written, 1 invalid file" in run("to-json", "--skip-invalid", cwd=tmp_path).stderr
 
 
 def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:

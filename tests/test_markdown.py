@@ -285,4 +285,4 @@ def test_validate_select_nf4_on_the_example_finds_nothing(tmp_path: Path) -> Non
     (tmp_path / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
     command = [sys.executable, "-m", "newsfmt", "validate", "--select", "NF4", EXAMPLE.name]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "1 files, 0 errors, 0 warnings\n")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "1 file, 0 errors, 0 warnings\n")

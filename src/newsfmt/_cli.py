@@ -336,8 +336,16 @@ def _validate(arguments: argparse.Namespace) -> int:
     errors = sum(finding.severity == "error" for finding in findings)
     warnings = len(findings) - errors
     if not arguments.quiet:
-        print(f"{len(items)} files, {errors} errors, {warnings} warnings", file=sys.stderr)
+        print(
+            f"{_count(len(items), 'file')}, {_count(errors, 'error')}, {_count(warnings, 'warning')}", file=sys.stderr
+        )
     return 1 if errors or (strict and warnings) else 0
+
+
+def _count(number: int, noun: str) -> str:
+    """ "1 file", "2 files", "1,000 entries": the summary lines' counts."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number:,} {noun if number == 1 else plural}"
 
 
 def _codes(given: str | None, configured: Any, default: list[str]) -> list[str]:
@@ -521,7 +529,10 @@ def _fmt(arguments: argparse.Namespace) -> int:
     if not arguments.quiet:
         done = "would be reformatted" if not write_back else "reformatted"
         changed = counts["would-reformat"] if not write_back else counts["reformatted"]
-        print(f"{changed} files {done}, {counts['unchanged']} unchanged, {counts['failed']} failed", file=sys.stderr)
+        print(
+            f"{_count(changed, 'file')} {done}, {counts['unchanged']:,} unchanged, {counts['failed']:,} failed",
+            file=sys.stderr,
+        )
     return 1 if counts["failed"] or (not write_back and counts["would-reformat"]) else 0
 
 
@@ -576,7 +587,7 @@ def _to_json(arguments: argparse.Namespace) -> int:
         if arguments.format == "json":
             out.write("\n]\n" if not first else "]\n")
     if not arguments.quiet:
-        print(f"{len(items) - invalid} entries written, {invalid} invalid files", file=sys.stderr)
+        print(f"{_count(len(items) - invalid, 'entry')} written, {_count(invalid, 'invalid file')}", file=sys.stderr)
     return 1 if invalid and not arguments.skip_invalid else 0
 
 
@@ -660,7 +671,7 @@ def _from_json(arguments: argparse.Namespace) -> int:
         written += 1
         print(os.path.relpath(target))
     if not arguments.quiet:
-        print(f"{written} files written, {unchanged} unchanged, {failed} failed", file=sys.stderr)
+        print(f"{_count(written, 'file')} written, {unchanged:,} unchanged, {failed:,} failed", file=sys.stderr)
     return 1 if failed else 0
 
 
