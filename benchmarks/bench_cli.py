@@ -14,9 +14,7 @@ tool an archive keeper would otherwise reach for. Last, it times
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -25,55 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-import newsfmt
-
-WORDS = (  # noqa: SIM905 (a sentence reads better than forty quoted words)
-    "NATO Russia talks council ambassadors meet Brussels minister says sanctions government election court "
-    "president parliament agreement security border troops protest economy bank report announces country "
-    "according officials week years first time nearly two informal relations deploy missile system region"
-).split()
-TAGS = ["NATO", "Russia", "NATO-Russia relations", "Jens Stoltenberg", "European Union", "Ukraine", "Syria"]
-
-
-def _text(rng: random.Random, low: int, high: int) -> str:
-    words: list[str] = []
-    while len(" ".join(words)) < rng.randint(low, high):
-        words.append(rng.choice(WORDS))
-    return " ".join(words).capitalize() + "."
-
-
-def generate(root: Path, count: int, seed: int = 2016) -> int:
-    """An archive of ``count`` entries under root/news; returns its size in bytes."""
-    rng = random.Random(seed)
-    start = datetime.date(2015, 1, 1)
-    planned = []
-    for number in range(count):
-        date = start + datetime.timedelta(days=rng.randrange(1000))
-        headline = f"{_text(rng, 120, 300)} ({number})"
-        planned.append(
-            (date, headline, f"/news/{date.year:04d}/{date.month:02d}/{date.day}/{newsfmt.slugify(headline)}.md")
-        )
-    size = 0
-    for date, headline, path in planned:
-        related = []
-        for _ in range(rng.randint(0, 10)):
-            _, title, target = rng.choice(planned)
-            related.append(newsfmt.Related(title=title, path=target, context=rng.sample(TAGS, rng.randint(1, 3))))
-        entry = newsfmt.Entry(
-            date=date,
-            headline=headline,
-            body="\n\n".join(_text(rng, 100, 400) for _ in range(rng.randint(0, 3))),
-            sources=[
-                newsfmt.Source(name=rng.choice(WORDS), url=f"https://example.com/{n}") for n in range(rng.randint(1, 3))
-            ],
-            related=related,
-        )
-        data = newsfmt.serialize(entry).encode()
-        target_file = root / path.lstrip("/")
-        target_file.parent.mkdir(parents=True, exist_ok=True)
-        target_file.write_bytes(data)
-        size += len(data)
-    return size
+# The archive generator is an example script, for the cookbook's readers too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from make_archive import generate
 
 
 def tree_memory(pid: int) -> tuple[int, int]:
