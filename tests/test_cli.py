@@ -360,3 +360,20 @@ def test_the_markdown_checks_run_only_when_a_selection_names_them(tmp_path: Path
     assert "NF401" in codes(run("validate", "--select", "NF,NF4", cwd=tmp_path))
     assert codes(run("validate", "--select", "NF401", cwd=tmp_path)) == ["NF401"]
     assert codes(run("validate", "--select", "NF4", "--ignore", "NF401", cwd=tmp_path)) == []
+
+
+def test_the_summary_comes_after_the_findings_when_both_streams_share_a_pipe(tmp_path: Path) -> None:
+    # Regression: findings sat in stdout's buffer until exit, so `2>&1` printed the summary first.
+    archive(tmp_path, {"entry.md": "# no date line\n"})
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    result = subprocess.run(
+        [sys.executable, "-m", "newsfmt", "validate", "entry.md"],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.startswith("entry.md:1:1: NF101 ")
+    assert result.stdout.endswith("\n1 file, 1 error, 0 warnings\n")

@@ -336,10 +336,14 @@ def _validate(arguments: argparse.Namespace) -> int:
     errors = sum(finding.severity == "error" for finding in findings)
     warnings = len(findings) - errors
     if not arguments.quiet:
-        print(
-            f"{_count(len(items), 'file')}, {_count(errors, 'error')}, {_count(warnings, 'warning')}", file=sys.stderr
-        )
+        _summary(f"{_count(len(items), 'file')}, {_count(errors, 'error')}, {_count(warnings, 'warning')}")
     return 1 if errors or (strict and warnings) else 0
+
+
+def _summary(line: str) -> None:
+    """The run's last line, on standard error: after the findings, also where both streams share a pipe."""
+    sys.stdout.flush()
+    print(line, file=sys.stderr)
 
 
 def _count(number: int, noun: str) -> str:
@@ -529,10 +533,7 @@ def _fmt(arguments: argparse.Namespace) -> int:
     if not arguments.quiet:
         done = "would be reformatted" if not write_back else "reformatted"
         changed = counts["would-reformat"] if not write_back else counts["reformatted"]
-        print(
-            f"{_count(changed, 'file')} {done}, {counts['unchanged']:,} unchanged, {counts['failed']:,} failed",
-            file=sys.stderr,
-        )
+        _summary(f"{_count(changed, 'file')} {done}, {counts['unchanged']:,} unchanged, {counts['failed']:,} failed")
     return 1 if counts["failed"] or (not write_back and counts["would-reformat"]) else 0
 
 
@@ -587,7 +588,7 @@ def _to_json(arguments: argparse.Namespace) -> int:
         if arguments.format == "json":
             out.write("\n]\n" if not first else "]\n")
     if not arguments.quiet:
-        print(f"{_count(len(items) - invalid, 'entry')} written, {_count(invalid, 'invalid file')}", file=sys.stderr)
+        _summary(f"{_count(len(items) - invalid, 'entry')} written, {_count(invalid, 'invalid file')}")
     return 1 if invalid and not arguments.skip_invalid else 0
 
 
@@ -671,7 +672,7 @@ def _from_json(arguments: argparse.Namespace) -> int:
         written += 1
         print(os.path.relpath(target))
     if not arguments.quiet:
-        print(f"{_count(written, 'file')} written, {unchanged:,} unchanged, {failed:,} failed", file=sys.stderr)
+        _summary(f"{_count(written, 'file')} written, {unchanged:,} unchanged, {failed:,} failed")
     return 1 if failed else 0
 
 
