@@ -169,12 +169,18 @@ class Outline(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        assert self.open.pop() == tag
-        if tag == "a" and self.link:
-            self.target().links.append((self.link[0], self.link[1]))
-            self.link = None
-        if tag == "em":
-            self.target().emphasis.append(self.em.pop())
+        # Raw HTML in a value can leave a tag open or close one never opened, as a browser would take it.
+        if tag not in self.open:
+            return
+        while True:
+            closed = self.open.pop()
+            if closed == "a" and self.link:
+                self.target().links.append((self.link[0], self.link[1]))
+                self.link = None
+            if closed == "em":
+                self.target().emphasis.append(self.em.pop())
+            if closed == tag:
+                return
 
     def handle_data(self, data: str) -> None:
         if not self.open:
