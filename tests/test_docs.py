@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import doctest
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -22,3 +29,104 @@ def test_each_public_name_has_an_example_that_runs(module: object, name: str) ->
     for test in tests:
         runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+# The pages of recipes run whole, in order, in an empty folder that holds a copy of
+# examples/make_archive.py: each ```console command must print what the page shows
+# (doctest's "..." stands for any text), and each ```python block runs as a doctest
+# with the page's earlier blocks' names. A block after "<!-- not run: REASON -->" is skipped.
+
+DOCS = Path(__file__).parent.parent / "docs"
+RECIPE_PAGES = ["getting-started.md", "cookbook.md", "scale.md"]
+FENCE = re.compile(r"^(`{3,})([^\n`]*)\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+CHECKER = doctest.OutputChecker()
+
+
+class Block(NamedTuple):
+    line: int
+    language: str
+    text: str
+
+
+def blocks(page: str) -> list[Block]:
+    """The page's fenced code blocks that run: console and python, not after a "not run" comment."""
+    found = []
+    for match in FENCE.finditer(page):
+        before = page[: match.start()].rstrip().rsplit("\n", 1)[-1]
+        language = match[2].strip()
+        if language in ("console", "python") and not before.startswith("<!-- not run:"):
+            found.append(Block(page.count("\n", 0, match.start()) + 2, language, match[3]))
+    return found
+
+
+def commands(text: str) -> list[tuple[str, str]]:
+    """(command, expected output) pairs of a console block: "$ " lines, with "\\" continuations."""
+    pairs: list[tuple[str, str]] = []
+    continued = False
+    for line in text.splitlines():
+        if continued:
+            pairs[-1] = (pairs[-1][0] + "\n" + line, "")
+        elif line.startswith("$ "):
+            pairs.append((line[2:], ""))
+        else:
+            pairs[-1] = (pairs[-1][0], pairs[-1][1] + line + "\n")
+        continued = line.endswith("\\")
+    return pairs
+
+
+def run_console(block: Block, page: str, folder: Path) -> None:
+    skipped = ("GITHUB_ACTIONS", "PYTHONUNBUFFERED")  # as on a reader's machine
+    environment = {key: value for key, value in os.environ.items() if key not in skipped}
+    environment["PATH"] = os.path.dirname(sys.executable) + os.pathsep + environment["PATH"]
+    for command, expected in commands(block.text):
+        result = subprocess.run(
+            ["bash", "-c", command],
+            cwd=folder,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # one stream, as a terminal shows it
+            text=True,
+            check=False,
+        )
+        shown = result.stdout
+        assert CHECKER.check_output(expected, shown, doctest.ELLIPSIS), (
+            f"{page}, the block at line {block.line}: $ {command}\nexpected:\n{expected}got:\n{shown}"
+        )
+
+
+def run_python(block: Block, page: str, names: dict[str, object]) -> None:
+    test = doctest.DocTestParser().get_doctest(block.text, names, f"{page}:{block.line}", page, block.line)
+    assert test.examples, f"{page}, the block at line {block.line} has no >>> example"
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test, clear_globs=False)
+    names.update(test.globs)  # DocTest ran on a copy: the next block sees this one's names
+    assert runner.summarize(verbose=False).failed == 0, f"{page}, the block at line {block.line} failed (see stdout)"
+
+
+@pytest.mark.parametrize("page", RECIPE_PAGES)
+def test_the_recipes_run_as_written(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (DOCS / page).read_text(encoding="utf-8")
+    needs = sorted(set(re.findall(r"^>>> import (pandas|duckdb|dask)\b", text, re.MULTILINE)))
+    for module in needs:
+        pytest.importorskip(module, reason=f'{page} needs {module}: pip install -e ".[cookbook]"')
+    (tmp_path / "examples").mkdir()
+    shutil.copy(Path(__file__).parent.parent / "examples" / "make_archive.py", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    names: dict[str, object] = {}
+    for block in blocks(text):
+        if block.language == "console":
+            run_console(block, page, tmp_path)
+        else:
+            run_python(block, page, names)
+
+
+def test_the_pages_that_run_have_blocks_to_run() -> None:
+    for page in RECIPE_PAGES:
+        found = blocks((DOCS / page).read_text(encoding="utf-8"))
+        assert {block.language for block in found} == {"console", "python"}, page
+
+
+def test_the_cookbook_s_pre_commit_hooks_exist() -> None:
+    hooks = re.findall(r"^- id: (\S+)", (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(), re.M)
+    used = re.findall(r"^\s+- id: (\S+)", (DOCS / "cookbook.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert used and set(used) <= set(hooks)

@@ -232,7 +232,7 @@ class Related:
 
     ``title`` follows the rules of a source's name; ``path`` is
     ``/news/YYYY/MM/D/SLUG.md`` with a date of the calendar; ``context`` is any
-    iterable of tags, stored as a tuple, each one line that never holds ``, ``.
+    iterable of tags, stored as a tuple, each one line that never holds a comma and a space.
 
     >>> item = Related(title="NATO reopens talks", path="/news/2016/04/20/nato-reopens-talks.md", context=["NATO"])
     >>> item.date, item.slug, item.context
