@@ -103,6 +103,7 @@ def run_python(block: Block, page: str, names: dict[str, object]) -> None:
     assert runner.summarize(verbose=False).failed == 0, f"{page}, the block at line {block.line} failed (see stdout)"
 
 
+@pytest.mark.filterwarnings("error")  # a reader following the page sees no warning either
 @pytest.mark.parametrize("page", RECIPE_PAGES)
 def test_the_recipes_run_as_written(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = (DOCS / page).read_text(encoding="utf-8")
