@@ -111,6 +111,7 @@ def markdown_problems(entry: Entry) -> list[Problem]:
         problems.append(Problem(2, 3, "NF401", message, entry.headline))
     if entry.body:
         problems.extend(_body_problems(entry.body, tokens, blocks, lines))
+    items = {token.map[0]: token for token in tokens if token.type == "inline" and token.level == 3 and token.map}
     for code, heading, values in (
         ("NF403", "### Source:", [(source.name, source.url, ()) for source in entry.sources]),
         ("NF404", "### Related:", [(item.title, item.path, item.context) for item in entry.related]),
@@ -125,7 +126,6 @@ def markdown_problems(entry: Entry) -> list[Problem]:
             message = f"expected the heading {show(heading[4:])}, the reader sees it inside {where}"
             problems.append(Problem(at, 1, code, message, heading))
             continue
-        items = {token.map[0]: token for token in tokens if token.type == "inline" and token.level == 3 and token.map}
         for number, (name, target, tags) in enumerate(values):
             problems.extend(_item_problems(code, at + 2 + number, lines[at + 2 + number], items, name, target, tags))
     return problems
