@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import importlib
 import json
 import pkgutil
@@ -101,3 +102,24 @@ def test_the_fuzz_harness_on_its_corpus_and_seeded_mutations(target: str) -> Non
     rng = random.Random(target)
     for data in seeds + [mutations(rng.choice(seeds), rng) for _ in range(300)]:
         harness.TARGETS[target](data)
+
+
+def seconds_to_check_markdown(entry: newsfmt.Entry) -> float:
+    from newsfmt._markdown import markdown_problems
+
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        markdown_problems(entry)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_the_markdown_checks_grow_linearly_with_the_body() -> None:
+    # Regression: each body line looked for its block among all blocks, quadratic in a body of many paragraphs.
+    def entry(paragraphs: int) -> newsfmt.Entry:
+        body = "\n\n".join(f"p{number}" for number in range(paragraphs))
+        return newsfmt.Entry(date=datetime.date(2016, 4, 20), headline="H", body=body)
+
+    one, four, sixteen = (seconds_to_check_markdown(entry(paragraphs)) for paragraphs in (4_000, 16_000, 64_000))
+    assert four < 10 * one + 0.05 and sixteen < 10 * four + 0.05, (one, four, sixteen)

@@ -9,6 +9,7 @@ first call only: ``import newsfmt`` and a plain ``newsfmt validate`` never load 
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -136,13 +137,15 @@ def _body_problems(
 ) -> list[Problem]:
     """Each block of the body that is not a paragraph, and each run of lines that renders as nothing."""
     body_end = 4 + body.count("\n") + 1
+    starts = [first for first, _, _ in blocks]  # top-level blocks are in order and never overlap
     problems, reported = [], set()
     unseen = False  # the line before was a line of text that renders as nothing
     for line in range(4, body_end):
         if not lines[line]:
             unseen = False
             continue
-        block = next((block for block in blocks if block[0] <= line < block[1]), None)
+        at = bisect.bisect_right(starts, line) - 1
+        block = blocks[at] if at >= 0 and line < blocks[at][1] else None
         if block is None:
             if not unseen:
                 message = "expected the body's text, the reader sees nothing: a link reference definition"
