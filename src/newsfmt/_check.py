@@ -68,16 +68,9 @@ def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
     problems = markdown_problems(entry)
     if not problems:
         return []
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = split_lines(text)
     canonical = serialize(entry).split("\n")
-    # Both texts have their non-blank lines in the same order; only the blank lines and spacing differ.
-    line_of = dict(
-        zip(
-            (index for index, line in enumerate(canonical) if line),
-            (index for index, line in enumerate(lines) if line.strip()),
-            strict=False,
-        )
-    )
+    line_of = _line_map(lines, canonical)
     findings = []
     for problem in problems:
         index = line_of[problem.line]
@@ -165,16 +158,14 @@ def _style(text: str, path: str, entry: Entry) -> list[Finding]:
         )
     else:
         lines.pop()
-    content = [index for index, line in enumerate(lines) if line.strip()]
-    expected = [index for index, line in enumerate(canonical) if line]
-    if content and content[-1] < len(lines) - 1:
+    line_of = _line_map(lines, canonical)
+    last = next(reversed(line_of.values()))  # the date line, at least, is never blank
+    if last < len(lines) - 1:
         findings.append(
-            Finding(
-                path, content[-1] + 2, 1, "NF203", "expected the file to end after its last line, found blank lines"
-            )
+            Finding(path, last + 2, 1, "NF203", "expected the file to end after its last line, found blank lines")
         )
     previous, previous_canonical = -1, -1
-    for index, canonical_index in zip(content, expected, strict=True):
+    for canonical_index, index in line_of.items():
         found_blank, wanted_blank = index - previous - 1, canonical_index - previous_canonical - 1
         if found_blank != wanted_blank:
             findings.append(
@@ -191,8 +182,18 @@ def _style(text: str, path: str, entry: Entry) -> list[Finding]:
     for index, line in enumerate(lines):
         if line and not line.strip():
             findings.append(Finding(path, index + 1, 1, "NF204", "expected an empty line, found whitespace"))
-    findings.extend(_archive(path, entry, dict(zip(expected, content, strict=True)), canonical))
+    findings.extend(_archive(path, entry, line_of, canonical))
     return sorted(findings, key=lambda finding: (finding.line, finding.column))
+
+
+def _line_map(lines: list[str], canonical: list[str]) -> dict[int, int]:
+    """Each non-blank line of the canonical text, by index, to its index in the file's lines.
+
+    A text that parses has the same non-blank lines in the same order as its canonical
+    text; only blank lines and spacing differ.
+    """
+    content = (index for index, line in enumerate(lines) if line.strip())
+    return dict(zip((index for index, line in enumerate(canonical) if line), content, strict=True))
 
 
 def _blank_lines(count: int) -> str:
