@@ -43,12 +43,13 @@ def _check_entry(entry: Entry) -> None:
     assert newsfmt.serialize(newsfmt.parse(text)) == text, "G1: the canonical text did not round-trip"
 
 
-def _lines(text: str) -> list[str]:
+def editor_lines(text: str) -> list[str]:
+    """The text's lines as an editor counts them, written out apart from newsfmt's own split_lines: an oracle."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _check_error(error: ParseError, text: str) -> None:
-    lines = _lines(text)
+    lines = editor_lines(text)
     assert 1 <= error.line <= len(lines) + 1, f"line {error.line} outside the text"
     line = lines[error.line - 1] if error.line <= len(lines) else ""
     assert 1 <= error.column <= len(line) + 1, f"column {error.column} outside line {error.line}"
@@ -113,7 +114,7 @@ def target_validate(data: bytes) -> None:
         assert bool(style) == (text != newsfmt.serialize(parsed)), "style findings disagree with fmt"
         _, with_markdown = check_text(text, "fuzzed.md", markdown=True)
         assert sorted(f for f in with_markdown if not f.code.startswith("NF4")) == sorted(findings)
-        lines = _lines(text)
+        lines = editor_lines(text)
         for f in with_markdown:
             assert 1 <= f.line <= len(lines) and 1 <= f.column <= len(lines[f.line - 1]) + 1, f
 

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, settings
 
 # The fuzz harness is a script folder, not a package: its checks serve the tests too.
 sys.path.insert(0, str(Path(__file__).parent.parent / "fuzz"))
-from harness import revalidated
+from harness import editor_lines, revalidated
 
-__all__ = ["revalidated"]
+__all__ = ["editor_lines", "revalidated"]
 
 settings.register_profile(
     "default",

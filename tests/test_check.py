@@ -10,6 +10,7 @@ from newsfmt._check import MAX_ERRORS, check_text
 from newsfmt._rules import RULES
 
 from . import strategies as s
+from .conftest import editor_lines
 from .test_format import SAMPLE, TOLERATED
 from .test_properties import damaged_texts
 
@@ -33,7 +34,7 @@ def test_a_tolerated_text_has_style_findings_exactly_when_it_is_not_canonical(pa
     style = [f for f in findings if f.code not in ("NF304", "NF305")]
     assert all(f.severity == "warning" and f.code.startswith("NF2") for f in style)
     assert bool(style) == (text != serialize(entry))
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = editor_lines(text)
     assert all(1 <= f.line <= len(lines) and 1 <= f.column <= len(lines[f.line - 1]) + 1 for f in style)
 
 
@@ -53,7 +54,7 @@ def test_the_first_error_is_parse_s_and_every_error_is_an_error(text: str) -> No
         )
         assert all(f.severity == "error" for f in findings)
         assert len(findings) <= MAX_ERRORS + 1
-        lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = editor_lines(text)
         assert all(1 <= f.line <= len(lines) + 1 for f in findings)
 
 

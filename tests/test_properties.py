@@ -15,7 +15,7 @@ from newsfmt import Entry, ParseError, Related, Source, parse, serialize
 from newsfmt._parser import UNEXPLAINED
 
 from . import strategies as s
-from .conftest import revalidated
+from .conftest import editor_lines, revalidated
 
 
 def check_parse_result(text: str) -> None:
@@ -23,7 +23,7 @@ def check_parse_result(text: str) -> None:
     try:
         entry = parse(text)
     except ParseError as error:
-        lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = editor_lines(text)
         assert 1 <= error.line <= len(lines) + 1
         line = lines[error.line - 1] if error.line <= len(lines) else ""
         assert 1 <= error.column <= len(line) + 1
