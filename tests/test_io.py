@@ -91,14 +91,17 @@ def test_a_new_file_gets_the_mode_the_umask_allows(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "entry.md").stat().st_mode) == 0o640
 
 
-def test_write_replaces_a_symlink_instead_of_writing_through_it(tmp_path: Path) -> None:
-    outside = tmp_path / "outside.md"
-    outside.write_text("keep", encoding="utf-8")
+def test_write_writes_through_a_symlink_and_keeps_the_link_and_the_targets_mode(tmp_path: Path) -> None:
+    target = tmp_path / "real.md"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
     link = tmp_path / "entry.md"
-    link.symlink_to(outside)
+    link.symlink_to("real.md")
     newsfmt.write(SAMPLE_ENTRY, link)
-    assert outside.read_text(encoding="utf-8") == "keep"
-    assert not link.is_symlink() and link.read_bytes() == SAMPLE.encode()
+    assert link.is_symlink() and os.readlink(link) == "real.md"
+    assert target.read_bytes() == SAMPLE.encode()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # never the link's own 0o777
+    assert sorted(os.listdir(tmp_path)) == ["entry.md", "real.md"]
 
 
 def test_a_failure_halfway_leaves_the_old_file_and_no_temporary(

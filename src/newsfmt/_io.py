@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
+from collections.abc import Iterator
+from typing import BinaryIO
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock
+    fcntl = None  # type: ignore[assignment]
 
 from ._errors import ParseError
 from ._model import Entry
@@ -51,7 +59,16 @@ def read(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> Entry:
 def read_bytes(name: str, max_size: int) -> bytes:
     """A regular file's bytes, refusing FIFOs and devices (which could block forever) and large files."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    descriptor = os.open(name, flags)
+    try:
+        descriptor = os.open(name, flags)
+    except OSError:  # a socket cannot be opened at all (ENXIO): say what it is, as for a FIFO
+        try:
+            info = os.stat(name)
+        except OSError:
+            info = None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            raise FileProblem("NF004", f"expected a file, found {_kind(info.st_mode)}") from None
+        raise
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
@@ -99,14 +116,25 @@ def _position(before: str) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
+def encode(entry: Entry) -> bytes:
+    """The entry's canonical text as UTF-8; ``ValueError`` for a value UTF-8 cannot hold (a lone surrogate)."""
+    try:
+        return serialize(entry).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(f"the entry cannot be written as UTF-8: {error.reason} at {error.start}") from None
+
+
 def write(entry: Entry, path: str | os.PathLike[str]) -> None:
     r"""Write an entry's canonical text to a file, replacing it atomically.
 
     The text goes to a temporary file in the same folder, which is flushed to
-    disk and then renamed over ``path``: a crash leaves the old file or the new
-    one, never half of one. An existing file keeps its permission bits; a new
-    one gets the usual ones (0o666 less the umask). A symlink at ``path`` is
-    replaced by the file, not written through.
+    disk and then renamed over the file: a crash leaves the old file or the new
+    one, never half of one. An existing file keeps its permission bits, and its
+    owner and group where the process may set them; a new one gets the usual
+    mode (0o666 less the umask). A symlink is written through: the file it leads
+    to is replaced and the link stays (a link that leads nowhere raises
+    ``FileNotFoundError``). Only a regular file is ever replaced: a folder, FIFO
+    or device at ``path`` raises ``OSError`` and nothing is written.
 
     >>> import datetime, newsfmt, pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "nato-reopens-talks.md"
@@ -114,45 +142,167 @@ def write(entry: Entry, path: str | os.PathLike[str]) -> None:
     >>> path.read_text(encoding="utf-8")
     '### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n'
     """
-    try:
-        data = serialize(entry).encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError(f"the entry cannot be written as UTF-8: {error.reason} at {error.start}") from None
+    data = encode(entry)
+    with replacing(path) as file:
+        file.write(data)
+
+
+def target_of(path: str | os.PathLike[str]) -> tuple[str, os.stat_result | None]:
+    """The file that writing to ``path`` replaces (a symlink's target), and its status; None if there is none.
+
+    Raises ``FileNotFoundError`` for a symlink that leads nowhere, and ``OSError``
+    when something other than a regular file is there.
+    """
     target = os.fspath(path)
-    folder, base = os.path.split(target)
     try:
-        mode: int | None = os.stat(target, follow_symlinks=False).st_mode & 0o7777
+        info = os.lstat(target)
     except FileNotFoundError:
-        mode = None
-    temporary, descriptor = _create_temporary(folder, base)
+        return target, None
+    if stat.S_ISLNK(info.st_mode):
+        real = os.path.realpath(target)
+        try:
+            info = os.stat(real)
+        except FileNotFoundError:
+            raise FileNotFoundError(errno.ENOENT, "the symlink leads to no file", target) from None
+        target = real
+    if not stat.S_ISREG(info.st_mode):
+        kind = errno.EISDIR if stat.S_ISDIR(info.st_mode) else errno.EINVAL
+        raise OSError(kind, f"expected a regular file to replace, found {_kind(info.st_mode)}", target)
+    return target, info
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` atomically when the block ends without an exception.
+
+    ``write`` uses it for entries, the command for ``to-json -o``: see ``write``
+    for what happens to symlinks, modes, owners and files that are not regular.
+    """
+    target, info = target_of(path)
+    temporary, descriptor = _create_temporary(os.path.dirname(target))
     try:
-        if mode is not None:
-            os.fchmod(descriptor, mode)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view) :]
-        os.fsync(descriptor)
-        os.close(descriptor)
-        descriptor = -1
-        os.replace(temporary, target)
+        if info is not None:
+            _keep_owner_and_mode(descriptor, info)
+        with os.fdopen(descriptor, "wb", closefd=False) as file:
+            yield file
+            file.flush()
+            os.fsync(descriptor)
+        os.replace(temporary, target)  # still locked: a cleanup never takes a file being renamed
     except BaseException:
-        if descriptor >= 0:
-            os.close(descriptor)
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    finally:
+        os.close(descriptor)
 
 
-# write's temporary files: ".NAME.<12 hex digits>.tmp". A process killed between
-# creating one and renaming it leaves it behind; `newsfmt fmt` removes such files.
-TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
+def _keep_owner_and_mode(descriptor: int, info: os.stat_result) -> None:
+    """Give the temporary file the replaced file's owner and group where allowed, then its permission bits."""
+    mine = os.fstat(descriptor)
+    if (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
+        try:
+            os.fchown(descriptor, info.st_uid, info.st_gid)
+        except PermissionError:  # not root: keep the group at least, if the user is in it
+            with contextlib.suppress(PermissionError):
+                os.fchown(descriptor, -1, info.st_gid)
+    os.fchmod(descriptor, info.st_mode & 0o7777)  # after chown, which may clear set-id bits
 
 
-def _create_temporary(folder: str, base: str) -> tuple[str, int]:
+# The temporary files of replacing(): ".newsfmt-<12 hex digits>.tmp", a name that
+# fits wherever the file's own name fits. Each is locked (flock) while it is
+# written, so remove_stale_temporaries() takes only those a killed run left behind.
+TEMPORARY = re.compile(r"\.newsfmt-[0-9a-f]{12}\.tmp")
+
+
+def _create_temporary(folder: str) -> tuple[str, int]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     while True:
-        name = os.path.join(folder, f".{base}.{os.urandom(6).hex()}.tmp")
+        name = os.path.join(folder, f".newsfmt-{os.urandom(6).hex()}.tmp")
         try:
-            return name, os.open(name, flags, 0o666)  # the kernel applies the umask
+            descriptor = os.open(name, flags, 0o666)  # the kernel applies the umask
         except FileExistsError:
             continue
+        try:
+            _lock(descriptor, blocking=True)
+            if os.path.samestat(os.stat(name), os.fstat(descriptor)):
+                return name, descriptor
+        except FileNotFoundError:  # a cleanup took it before the lock: try another name
+            pass
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)
+
+
+def _lock(descriptor: int, *, blocking: bool) -> bool:
+    """An exclusive flock on the file; False if another process holds one and ``blocking`` is false."""
+    if fcntl is None:  # no flock here (Windows): a cleanup may take a running write's file
+        return True
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def remove_stale_temporaries(folder: str) -> int:
+    """Remove the temporary files that killed writers left in ``folder``; how many were removed.
+
+    Only names newsfmt makes, only regular files, and only those no running
+    process holds locked, so a concurrent run's writes are never disturbed.
+    """
+    try:
+        names = [name for name in os.listdir(folder or ".") if TEMPORARY.fullmatch(name)]
+    except OSError:
+        return 0
+    removed = 0
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            descriptor = os.open(path, flags)
+        except OSError:
+            continue
+        try:
+            if stat.S_ISREG(os.fstat(descriptor).st_mode) and _lock(descriptor, blocking=False):
+                os.unlink(path)
+                removed += 1
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
+    return removed
+
+
+def confined_path(root: str, relative: str) -> str:
+    """``root/relative`` (``/``-separated) for writing, its folders made as needed, never leading out of ``root``.
+
+    Each folder is made or entered from the real path of the one before, and
+    must resolve inside the real path of ``root``; so must a symlink at the file's
+    own place. Anything that leads out raises ``ValueError`` before a folder is
+    made outside. (A folder swapped for a symlink by another process between
+    this check and the write is not defended against.)
+    """
+    os.makedirs(root, exist_ok=True)  # the out-dir itself, as the user named it
+    real_root = os.path.realpath(root)
+    *folders, name = relative.split("/")
+    folder = real_root
+    for part in folders:
+        path = os.path.join(folder, part)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path)
+        real = os.path.realpath(path)
+        if not _inside(real, real_root):
+            raise ValueError(f"{os.path.join(root, relative)}: the folder {part} leads outside {root}, to {real}")
+        if not os.path.isdir(real):
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", os.path.join(root, *folders))
+        folder = real
+    target = os.path.join(folder, name)
+    if os.path.islink(target) and not _inside(os.path.realpath(target), real_root):
+        where = os.path.realpath(target)
+        raise ValueError(f"{os.path.join(root, relative)}: a symlink that leads outside {root}, to {where}")
+    return target
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
