@@ -21,6 +21,7 @@ from ._model import (
     is_text,
     link_text_problem,
     path_problem,
+    plain_date,
     show,
     tag_problem,
     text_problem,
@@ -151,7 +152,7 @@ def _string(
         reason = problem(value)
         if reason is not None:
             problems.append((f"{pointer}/{key}", reason))
-    return value
+    return str.__str__(value)  # a str subclass (a StrEnum member) as the plain str of its characters
 
 
 def _array(fields: Mapping[Any, Any], pointer: str, key: str, problems: _Problems) -> list[tuple[int, Any]]:
@@ -167,7 +168,7 @@ def _date(fields: Mapping[Any, Any], problems: _Problems) -> datetime.date:
         return datetime.date.min
     value = fields["date"]
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
+        return plain_date(value)
     expected = 'expected a date "YYYY-MM-DD"'
     if not isinstance(value, str):
         problems.append(("/date", f"{expected}, found {_kind(value)}"))
@@ -195,9 +196,11 @@ def _source(value: object, pointer: str, problems: _Problems, ignore_unknown_key
         and url_problem(url) is None
     ):
         return trusted_source(name, url)
-    _string(fields, pointer, "name", link_text_problem, problems)
-    _string(fields, pointer, "url", url_problem, problems)
-    return None
+    # The slow path decides alone: an item whose values break no rule is built here,
+    # never dropped, whatever the fast check above missed (a str subclass, say).
+    name = _string(fields, pointer, "name", link_text_problem, problems)
+    url = _string(fields, pointer, "url", url_problem, problems)
+    return trusted_source(name, url) if len(problems) == before else None
 
 
 def _related(value: object, pointer: str, problems: _Problems, ignore_unknown_keys: bool) -> Related | None:
@@ -217,13 +220,16 @@ def _related(value: object, pointer: str, problems: _Problems, ignore_unknown_ke
         and all([is_text(tag) and ", " not in tag and tag[-1] != "," for tag in context])
     ):
         return trusted_related(title, path_match[0], tuple(context))
-    _string(fields, pointer, "title", link_text_problem, problems)
-    _string(fields, pointer, "path", path_problem, problems)
+    title = _string(fields, pointer, "title", link_text_problem, problems)
+    path = _string(fields, pointer, "path", path_problem, problems)
+    tags = []
     for index, tag in _array(fields, pointer, "context", problems):
         reason = tag_problem(tag) if isinstance(tag, str) else f"expected a string, found {_kind(tag)}"
         if reason is not None:
             problems.append((f"{pointer}/context/{index}", reason))
-    return None
+        else:
+            tags.append(str.__str__(tag))
+    return trusted_related(title, path, tuple(tags)) if len(problems) == before else None
 
 
 def _kind(value: object) -> str:

@@ -17,8 +17,9 @@ from typing import Any, TypeGuard, TypeVar
 import attrs
 
 # [0-9] rather than \d: \d also matches digits of other scripts.
-# Group 1 is the day, "2016/04/8".
-PATH = re.compile(r"/news/([0-9]{4}/[0-9]{2}/[1-9][0-9]?)/[a-z0-9-]+\.md")
+# Group 1 is the day, "2016/04/8". The slug "index" is the day page's name: no entry is there.
+PATH = re.compile(r"/news/([0-9]{4}/[0-9]{2}/[1-9][0-9]?)/(?!index\.md)[a-z0-9-]+\.md")
+DAY_PAGE = "index"
 # A body line that reads as a Markdown heading (FORMAT.md's rule, at column 1).
 _HEADING_LINE = re.compile(r"^#{1,6}(?: |$)", re.MULTILINE)
 _WHITESPACE_AT_LINE_END = re.compile(r"[^\S\n]\n")
@@ -95,6 +96,8 @@ def path_problem(value: object) -> str | None:
     match = PATH.fullmatch(value)
     expected = "expected a related link path like /news/YYYY/MM/D/slug.md"
     if match is None:
+        if value.endswith(f"/{DAY_PAGE}.md") and PATH.fullmatch(f"{value[: -len(DAY_PAGE) - 3]}x.md"):
+            return f"expected the path of an entry, found the day page {show(value)}"
         return f"{expected}, found {show(value)}"
     if not is_real_day(match[1]):
         return f"{expected}, found {show(value)}, whose date {match[1]} is not in the calendar"
@@ -148,6 +151,25 @@ def date_problem(value: object) -> str | None:
     return None
 
 
+def plain(value: str) -> str:
+    """A ``str`` subclass (a StrEnum member, say) as the plain ``str`` of its characters; anything else as it is.
+
+    The model stores what ``serialize`` writes: an enum's ``__format__`` never
+    reaches the text. A value that is no string is left for the validator to refuse.
+    """
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)
+    return value
+
+
+def plain_date(value: datetime.date) -> datetime.date:
+    """A subclass of ``datetime.date`` as a plain date; a datetime is left for the validator to refuse."""
+    subclass = type(value) is not datetime.date and isinstance(value, datetime.date)
+    if subclass and not isinstance(value, datetime.datetime):
+        return datetime.date(value.year, value.month, value.day)
+    return value
+
+
 def _rule(problem: Callable[[object], str | None]) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         reason = problem(value)
@@ -158,7 +180,7 @@ def _rule(problem: Callable[[object], str | None]) -> Callable[[Any, attrs.Attri
 
 
 def _as_tuple(value: Iterable[T], field: str, what: str) -> tuple[T, ...]:
-    if isinstance(value, tuple):
+    if type(value) is tuple:
         return value
     if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Iterable):
         raise ValueError(f"{field}: expected a sequence of {what}, {_found(value)}")
@@ -174,7 +196,10 @@ def _related(value: Iterable[Related]) -> tuple[Related, ...]:
 
 
 def _context(value: Iterable[str]) -> tuple[str, ...]:
-    return _as_tuple(value, "Related.context", "tags")
+    tags = _as_tuple(value, "Related.context", "tags")
+    if all(type(tag) is str for tag in tags):
+        return tags
+    return tuple(plain(tag) for tag in tags)
 
 
 def _each(kind: type) -> Callable[[Any, attrs.Attribute[Any], tuple[Any, ...]], None]:
@@ -222,8 +247,8 @@ class Source:
     ValueError: Source.url: expected a URL without whitespace, found "http://www.euronews.com/ 2016"
     """
 
-    name: str = attrs.field(validator=_rule(link_text_problem))
-    url: str = attrs.field(validator=_rule(url_problem))
+    name: str = attrs.field(converter=plain, validator=_rule(link_text_problem))
+    url: str = attrs.field(converter=plain, validator=_rule(url_problem))
 
 
 @attrs.frozen(kw_only=True)
@@ -239,8 +264,8 @@ class Related:
     (datetime.date(2016, 4, 20), 'nato-reopens-talks', ('NATO',))
     """
 
-    title: str = attrs.field(validator=_rule(link_text_problem))
-    path: str = attrs.field(validator=_rule(path_problem))
+    title: str = attrs.field(converter=plain, validator=_rule(link_text_problem))
+    path: str = attrs.field(converter=plain, validator=_rule(path_problem))
     context: tuple[str, ...] = attrs.field(default=(), converter=_context, validator=_each_tag)
 
     @property
@@ -272,9 +297,9 @@ class Entry:
     ValueError: Entry.headline: expected no whitespace at either end, found "NATO "
     """
 
-    date: datetime.date = attrs.field(validator=_rule(date_problem))
-    headline: str = attrs.field(validator=_rule(text_problem))
-    body: str = attrs.field(default="", validator=_rule(body_problem))
+    date: datetime.date = attrs.field(converter=plain_date, validator=_rule(date_problem))
+    headline: str = attrs.field(converter=plain, validator=_rule(text_problem))
+    body: str = attrs.field(default="", converter=plain, validator=_rule(body_problem))
     sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources, validator=_each(Source))
     related: tuple[Related, ...] = attrs.field(default=(), converter=_related, validator=_each(Related))
 
@@ -288,11 +313,14 @@ class Entry:
         """The entry's own file path by the slug rule: ``/news/YYYY/MM/D/SLUG.md``.
 
         Raises ``ValueError`` when the headline has no ASCII letter or digit, since
-        its slug is then empty and no file name follows from it.
+        its slug is then empty and no file name follows from it, and when its slug
+        is ``index``, the name of the day page, which is not an entry.
         """
         slug = slugify(self.headline)
         if not slug:
             raise ValueError(f"Entry.headline: has no letter or digit a-z/0-9 to make a slug: {show(self.headline)}")
+        if slug == DAY_PAGE:
+            raise ValueError(f"Entry.headline: its slug is index, the day page's name: {show(self.headline)}")
         return f"{day_path(self.date)[:-8]}{slug}.md"
 
 

@@ -41,7 +41,9 @@ _ITEM_NUMBER = re.compile(r"[0-9]++\.[ \t]++\[")
 _BLANK_LINES = re.compile(r"\n\n\n+")
 # A related item after its "](": the path, its ")" and an optional context, read as
 # _related_item's step-by-step code reads them (\s is str.isspace, as strip() is).
-_RELATED_TAIL = re.compile(r"\s*+(/news/([0-9]{4}/[0-9]{2}/[1-9][0-9]?)/[a-z0-9-]++\.md)\s*+\)(?:\s*+_Context:(.*)_)?")
+_RELATED_TAIL = re.compile(
+    r"\s*+(/news/([0-9]{4}/[0-9]{2}/[1-9][0-9]?)/(?!index\.md)[a-z0-9-]++\.md)\s*+\)(?:\s*+_Context:(.*)_)?"
+)
 _SOURCE_HEADINGS = ("### Source:", "### Sources:")
 _RELATED_HEADING = "### Related:"
 _CONTEXT = "_Context:"
@@ -68,7 +70,11 @@ def parse(text: str) -> Entry:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, not {type(text).__name__}; newsfmt.read() reads files")
-    lines = split_lines(text)
+    return parse_lines(split_lines(text))
+
+
+def parse_lines(lines: list[str]) -> Entry:
+    """``parse`` of a text that ``split_lines`` has split already: validate re-parses repaired lines so."""
     end = len(lines)
     while end and _is_blank(lines[end - 1]):  # the final newline, and blank lines after the last one
         end -= 1
