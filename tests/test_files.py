@@ -13,7 +13,7 @@ import pytest
 
 import newsfmt
 from newsfmt import ParseError
-from newsfmt._cli import Source, _check_file
+from newsfmt._cli import FileJob, _check_file
 
 from .test_cli import A_PATH, archive, codes, run
 from .test_format import SAMPLE
@@ -106,7 +106,7 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
 
 
 def test_a_file_that_vanished_is_reported() -> None:
-    [finding] = _check_file(Source("gone.md", "gone.md", None, 10_000_000, False))
+    [finding] = _check_file(FileJob("gone.md", "gone.md", None, 10_000_000, False))
     assert (finding.code, finding.message) == ("NF001", "cannot read the file: No such file or directory")
 
 
@@ -117,7 +117,7 @@ def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
     assert codes(run("validate", cwd=tmp_path)) == ["NF001"]
 
 
-def die_on_poison(source: Source) -> list[newsfmt._check.Finding]:
+def die_on_poison(source: FileJob) -> list[newsfmt._check.Finding]:
     """A worker that dies on one file, as a crash in C or the OOM killer would end it."""
     if source.path.endswith("poison.md"):
         os._exit(1)

@@ -5,31 +5,40 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
-import itertools
+import io
 import os
 import re
+import stat
 import sys
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, TextIO, TypeVar
 
 from . import __version__
 from ._check import Finding, check_text
-from ._dict import DictError, from_dict, to_dict
+from ._config import ConfigError, Settings, codes, find
+from ._dict import from_dict, to_dict
 from ._errors import ParseError
-from ._io import MAX_SIZE, TEMPORARY, FileProblem, _position, read_bytes, write
-from ._model import Entry
+from ._io import (
+    MAX_SIZE,
+    FileProblem,
+    _position,
+    confined_path,
+    encode,
+    read_bytes,
+    remove_stale_temporaries,
+    replacing,
+    write,
+)
+from ._model import DAY_PAGE, Entry
 from ._parser import parse
+from ._pool import run_all
 from ._rules import RULES
 from ._serialize import serialize
 
-POOL_THRESHOLD = 64  # fewer files than this run in the main process: a pool costs more to start
-BATCH = 32
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"}
 FORMATS = ("concise", "json", "github", "sarif")
-_SLUG_FILE = re.compile(r"[a-z0-9-]+\.md")
+_SLUG_FILE = re.compile(rf"(?!{DAY_PAGE}\.md)[a-z0-9-]+\.md")
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 class UsageError(Exception):
@@ -37,11 +46,12 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_stdio()
     arguments = _arguments().parse_args(argv)
     try:
         result: int = arguments.run(arguments)
         return result
-    except UsageError as error:
+    except (UsageError, ConfigError) as error:
         print(f"newsfmt: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -54,6 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: one line, not a traceback
         print(f"newsfmt: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
+
+
+def _utf8_stdio() -> None:
+    """Findings, JSON and entries are UTF-8 on standard output and error, whatever the locale says.
+
+    Standard input is read as bytes and decoded as UTF-8 where it is read.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -122,28 +142,35 @@ def _positive(text: str) -> int:
     return value
 
 
-# Finding files, and running work over them.
+# Finding files, and reading them.
 
 
-def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[tuple[str, str | None]]:
-    """The entry files under ``paths``, sorted, each with the real path of the folder it was found in.
+def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
+    """The entry files under ``paths``, sorted: (path, the real path of the folder it was found in, problem).
 
     Folders are searched for *.md, skipping index.md; symlinked folders are not
     entered (so a symlink loop ends), and a folder named *.md is listed so that it
-    is reported rather than searched. An explicit file has no tree (None).
+    is reported rather than searched. An explicit file has no tree (None). A
+    folder that cannot be listed is an item too, whose problem says why. ``-``
+    (standard input) is not a path: the caller reads it.
     """
-    found: dict[str, str | None] = {}
+    found: dict[str, tuple[str | None, str | None]] = {}
     for given in paths or ["."]:
         if given == "-":
-            found["-"] = None
-        elif os.path.isdir(given) and not given.endswith(".md"):
+            continue
+        if os.path.isdir(given) and not given.endswith(".md"):
             tree = os.path.realpath(given)
-            for folder, folders, files in os.walk(given):
+
+            def unlisted(error: OSError, tree: str = tree) -> None:
+                problem = f"cannot list the folder: {error.strerror or error}"
+                found.setdefault(os.path.normpath(error.filename), (tree, problem))
+
+            for folder, folders, files in os.walk(given, onerror=unlisted):
                 wanted = []
                 for name in sorted(folders):
                     path = os.path.join(folder, name)
                     if name.endswith(".md") and not _excluded(path, excludes):
-                        found.setdefault(os.path.normpath(path), tree)
+                        found.setdefault(os.path.normpath(path), (tree, None))
                     elif (
                         name not in SKIPPED_FOLDERS
                         and not _excluded(path, excludes)
@@ -154,12 +181,12 @@ def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[tuple[str, s
                 for name in files:
                     path = os.path.normpath(os.path.join(folder, name))
                     if name.endswith(".md") and name != "index.md" and not _excluded(path, excludes):
-                        found.setdefault(path, tree)
+                        found.setdefault(path, (tree, None))
         elif os.path.lexists(given):
-            found.setdefault(os.path.normpath(given), None)
+            found.setdefault(os.path.normpath(given), (None, None))
         else:
-            raise UsageError(f"{given}: no such file or folder")
-    return sorted(found.items())
+            raise UsageError(f"{_shown(given)}: no such file or folder")
+    return [(path, tree, problem) for path, (tree, problem) in sorted(found.items())]
 
 
 def _excluded(path: str, globs: Sequence[str]) -> bool:
@@ -167,70 +194,19 @@ def _excluded(path: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(os.path.basename(path), glob) for glob in globs)
 
 
-def run_all(work: Callable[[T], R], items: Sequence[T], jobs: int, crashed: Callable[[T], R]) -> Iterator[R]:
-    """``work`` over ``items``, results in the order of the items; a process pool for many items.
-
-    If a worker process dies (a crash in C, the OOM killer), the batch it was on
-    runs again one item a process, ``crashed(item)`` stands for the result of an
-    item that kills its process again, and the run goes on with a new pool.
-    """
-    if jobs == 1 or len(items) < POOL_THRESHOLD:
-        yield from map(work, items)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    batches = [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
-    done = 0
-    while done < len(batches):
-        with ProcessPoolExecutor(jobs) as pool:
-            upcoming = iter(range(done, len(batches)))
-            first = itertools.islice(upcoming, jobs * 4)
-            pending = deque((index, pool.submit(_run_batch, work, batches[index])) for index in first)
-            while pending:  # a bounded window of batches keeps memory flat on any tree
-                index, future = pending.popleft()
-                try:
-                    results = future.result()
-                except BrokenProcessPool:  # every pending batch fails with it: redo this one, then a new pool
-                    yield from (_isolated(work, item, crashed) for item in batches[index])
-                    done = index + 1
-                    break
-                following = next(upcoming, None)
-                if following is not None:
-                    pending.append((following, pool.submit(_run_batch, work, batches[following])))
-                yield from results
-                done = index + 1
-
-
-def _isolated(work: Callable[[T], R], item: T, crashed: Callable[[T], R]) -> R:
-    """``work(item)`` in a process of its own, or ``crashed(item)`` if that process dies too."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    with ProcessPoolExecutor(1) as pool:
-        try:
-            return pool.submit(work, item).result()
-        except BrokenProcessPool:
-            return crashed(item)
-
-
-def _run_batch(work: Callable[[T], R], batch: Sequence[T]) -> list[R]:
-    return [work(item) for item in batch]
-
-
 _DIED = "the worker process died on this file"
 
 
-def _check_died(source: Source) -> list[Finding]:
-    return [Finding(source.name, 1, 1, "NF000", _DIED)]
+def _check_died(job: FileJob) -> list[Finding]:
+    return [Finding(job.name, 1, 1, "NF000", _DIED)]
 
 
-def _format_died(item: tuple[Source, bool]) -> tuple[str, str, str]:
+def _format_died(item: tuple[FileJob, bool]) -> tuple[str, str, str]:
     return item[0].name, "failed", f"{item[0].name}:1:1: NF000 {_DIED}"
 
 
-def _entry_died(source: Source) -> tuple[str, None, str]:
-    return source.name, None, f"{source.name}:1:1: NF000 {_DIED}"
+def _entry_died(job: FileJob) -> tuple[str, None, str]:
+    return job.name, None, f"{job.name}:1:1: NF000 {_DIED}"
 
 
 def _progress(items: Iterable[T], total: int, arguments: argparse.Namespace, for_people: bool) -> Iterable[T]:
@@ -241,7 +217,7 @@ def _progress(items: Iterable[T], total: int, arguments: argparse.Namespace, for
     return tqdm(items, total=total, unit="file", leave=False, file=sys.stderr)
 
 
-class Source(NamedTuple):
+class FileJob(NamedTuple):
     """A file to work on, and how: passed to the worker processes."""
 
     path: str
@@ -250,35 +226,42 @@ class Source(NamedTuple):
     max_size: int
     follow_symlinks: bool
     markdown: bool = False  # check with markdown-it-py too (NF4xx)
+    data: bytes | None = None  # standard input's bytes, read by the main process: a worker's stdin is not it
+    problem: str | None = None  # a folder that could not be listed: reported as NF001
 
 
-def _sources(arguments: argparse.Namespace, config: dict[str, Any], markdown: bool = False) -> list[Source]:
-    excludes = [*config.get("exclude", []), *arguments.exclude]
-    max_size = arguments.max_file_size or int(config.get("max-file-size", MAX_SIZE))
-    return [
-        Source(path, _name(path, arguments), tree, max_size, arguments.follow_symlinks, markdown)
-        for path, tree in discover(arguments.paths, excludes)
-    ]
+def _jobs(arguments: argparse.Namespace, settings: Settings, markdown: bool = False) -> list[FileJob]:
+    excludes = [*settings.exclude, *arguments.exclude]
+    max_size = arguments.max_file_size or settings.max_file_size or MAX_SIZE
+    follow = arguments.follow_symlinks
+    jobs = []
+    if "-" in arguments.paths:
+        data = sys.stdin.buffer.read(max_size + 1)
+        jobs.append(FileJob("-", _shown(arguments.stdin_filename or "-"), None, max_size, follow, markdown, data))
+    for path, tree, problem in discover(arguments.paths, excludes):
+        jobs.append(FileJob(path, _shown(path), tree, max_size, follow, markdown, problem=problem))
+    return jobs
 
 
-def _read_text(source: Source) -> tuple[str | None, Finding | None]:
+def _read_text(job: FileJob) -> tuple[str | None, Finding | None]:
     """The file's text, or the finding that says why there is none."""
-    path, name = source.path, source.name
-    if name != path:  # the name is not UTF-8 (or this is stdin)
-        if path != "-":
-            return None, Finding(name, 1, 1, "NF005", "expected a UTF-8 file name; the file is not read")
-    elif source.tree and not source.follow_symlinks and os.path.islink(path):
-        real = os.path.realpath(path)
-        if os.path.commonpath([real, source.tree]) != source.tree:
-            message = f"expected a file in the tree, found a symlink to {_shown(real)} (--follow-symlinks reads it)"
-            return None, Finding(name, 1, 1, "NF006", message)
+    path, name = job.path, job.name
+    if job.problem is not None:
+        return None, Finding(name, 1, 1, "NF001", job.problem)
     try:
-        if path == "-":
-            data = sys.stdin.buffer.read(source.max_size + 1)
-            if len(data) > source.max_size:
-                raise FileProblem("NF003", f"expected at most {source.max_size:,} bytes, found more")
+        if job.data is not None:
+            data = job.data
+            if len(data) > job.max_size:
+                raise FileProblem("NF003", f"expected at most {job.max_size:,} bytes, found more")
+        elif not _is_utf8(path):
+            return None, Finding(name, 1, 1, "NF005", "expected a UTF-8 file name; the file is not read")
         else:
-            data = read_bytes(path, source.max_size)
+            if job.tree and not job.follow_symlinks and os.path.islink(path):
+                real = os.path.realpath(path)
+                if os.path.commonpath([real, job.tree]) != job.tree:
+                    message = f"expected a file in the tree, found a symlink to {_shown(real)}"
+                    return None, Finding(name, 1, 1, "NF006", f"{message} (--follow-symlinks reads it)")
+            data = read_bytes(path, job.max_size)
     except FileProblem as problem:
         return None, Finding(name, 1, 1, problem.code, problem.message)
     except OSError as error:
@@ -291,42 +274,56 @@ def _read_text(source: Source) -> tuple[str | None, Finding | None]:
         return None, Finding(name, line, column, "NF002", message)
 
 
-def _name(path: str, arguments: argparse.Namespace) -> str:
-    return (arguments.stdin_filename or "-") if path == "-" else _shown(path)
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # bytes of a name that is not UTF-8, as surrogate escapes
+        return False
+    return True
+
+
+# Characters that would break a line of output, or forge one: shown as escapes.
+_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, 0x85]} | {
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 def _shown(path: str) -> str:
-    """A path as messages can print it: bytes of a name that is not UTF-8 as \\x escapes."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return path
+    """A path as messages print it: undecodable bytes of a name as \\x escapes, and so every control character."""
+    if not _is_utf8(path):
+        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path.translate(_ESCAPES)
 
 
 # validate
 
 
-def _check_file(source: Source) -> list[Finding]:
+def _check_file(job: FileJob) -> list[Finding]:
     try:
-        text, problem = _read_text(source)
+        text, problem = _read_text(job)
         if text is None:
             return [problem] if problem else []
-        return check_text(text, source.name, markdown=source.markdown)[1]
+        return check_text(text, job.name, markdown=job.markdown)[1]
     except Exception as error:  # a bug in newsfmt: report it against the file, and go on
-        return [Finding(source.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")]
+        return [Finding(job.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")]
 
 
 def _validate(arguments: argparse.Namespace) -> int:
-    config = _config()
-    select = _codes(arguments.select, config.get("select"), ["NF"])
-    ignore = _codes(arguments.ignore, config.get("ignore"), [])
-    strict = arguments.strict if arguments.strict is not None else bool(config.get("strict", False))
+    settings = find(os.getcwd())
+    select = _selection("--select", arguments.select, settings.select, ["NF"])
+    ignore = _selection("--ignore", arguments.ignore, settings.ignore, [])
+    if not any(_selected(code, select, ignore) for code in RULES if code != "NF000"):
+        raise UsageError("the selection checks no rule: select names none, or ignore removes every one it names")
+    strict = arguments.strict if arguments.strict is not None else bool(settings.strict)
     output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
     # NF4xx cost a markdown-it-py parse per file: they run only when a selection names them.
     named = [code for code in select if code.startswith("NF4")]
     markdown = any(_selected(code, named, ignore) for code in RULES if code.startswith("NF4"))
-    items = _sources(arguments, config, markdown)
+    items = _jobs(arguments, settings, markdown)
     findings: list[Finding] = []
     results = run_all(_check_file, items, arguments.jobs, _check_died)
     for found in _progress(results, len(items), arguments, output_format == "concise"):
@@ -352,43 +349,18 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun if number == 1 else plural}"
 
 
-def _codes(given: str | None, configured: Any, default: list[str]) -> list[str]:
-    if given is not None:
-        codes = [code.strip().upper() for code in given.split(",") if code.strip()]
-    elif configured is not None:
-        codes = [str(code).upper() for code in configured]
-    else:
-        return default
-    unknown = [code for code in codes if not any(rule.startswith(code) for rule in RULES)]
-    if unknown:
-        raise UsageError(f"no rule has the code or prefix {', '.join(unknown)}")
-    return codes
+def _selection(option: str, given: str | None, configured: tuple[str, ...] | None, default: list[str]) -> list[str]:
+    """The codes an option gives (comma-separated), else the configuration's, else the default."""
+    if given is None:
+        return default if configured is None else list(configured)
+    try:
+        return list(codes([code for code in given.split(",") if code.strip()]))
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
 
 
 def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
     return any(code.startswith(prefix) for prefix in select) and not any(code.startswith(prefix) for prefix in ignore)
-
-
-def _config() -> dict[str, Any]:
-    """[tool.newsfmt] of the nearest pyproject.toml, from the current folder up."""
-    folder = os.path.abspath(os.getcwd())
-    while True:
-        candidate = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(candidate):
-            import tomllib
-
-            try:
-                with open(candidate, "rb") as file:
-                    table = tomllib.load(file).get("tool", {}).get("newsfmt", {})
-            except (OSError, tomllib.TOMLDecodeError) as error:
-                raise UsageError(f"{candidate}: {error}") from None
-            if not isinstance(table, dict):
-                raise UsageError(f"{candidate}: [tool.newsfmt] must be a table")
-            return table
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return {}
-        folder = parent
 
 
 def _concise(f: Finding) -> str:
@@ -436,6 +408,7 @@ def _write_github(findings: list[Finding], out: TextIO) -> None:
 
 def _write_sarif(findings: list[Finding], out: TextIO) -> None:
     import json
+    from urllib.parse import quote  # a URI reference: spaces, "%", "#" and "?" in names percent-encoded
 
     codes = sorted(RULES)
     rules = [
@@ -456,7 +429,7 @@ def _write_sarif(findings: list[Finding], out: TextIO) -> None:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path.replace(os.sep, "/")},
+                        "artifactLocation": {"uri": quote(f.path.replace(os.sep, "/"))},
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }
@@ -484,46 +457,58 @@ _WRITERS: dict[str, Callable[[list[Finding], TextIO], None]] = {
 # fmt
 
 
-def _format_file(item: tuple[Source, bool]) -> tuple[str, str, str]:
-    """(name, outcome, detail): outcome is unchanged, reformatted, would-reformat or failed."""
-    source, write_back = item
-    path, name = source.path, source.name
-    text, problem = _read_text(source)
+def _format_file(item: tuple[FileJob, bool]) -> tuple[str, str, str]:
+    """(name, outcome, detail): outcome is unchanged, reformatted, would-reformat or failed.
+
+    The detail of standard input is its canonical text when fmt writes, its diff
+    with --diff; a file's is its diff; a failure's is its finding line.
+    """
+    job, write_back = item
+    name = job.name
+    text, problem = _read_text(job)
     if text is None:
         return name, "failed", _concise(problem) if problem else name
     try:
         entry = parse(text)
     except ParseError as error:
-        return name, "failed", f"{name}:{error.line}:{error.column}: {error.code} {error.message}"
+        return name, "failed", _concise(Finding(name, error.line, error.column, error.code, error.message))
     canonical = serialize(entry)
+    stdin = job.data is not None
     if canonical == text:
-        return name, "unchanged", canonical if path == "-" else ""
+        return name, "unchanged", canonical if stdin else ""
     if parse(canonical) != entry:  # G2 says never; checked before any file is replaced, as mdformat does
         return name, "failed", f"{name}: internal error: the canonical text does not read back as the same entry"
     import difflib
 
     diff = "".join(difflib.unified_diff(text.splitlines(True), canonical.splitlines(True), name, name))
-    if path == "-":
-        return name, "would-reformat", canonical
     if not write_back:
         return name, "would-reformat", diff
-    write(entry, path)
+    if stdin:
+        return name, "reformatted", canonical
+    try:
+        write(entry, job.path)
+    except (OSError, ValueError) as error:  # this file fails; the run goes on
+        return name, "failed", _concise(Finding(name, 1, 1, "NF007", f"cannot write the file: {_reason(error)}"))
     return name, "reformatted", diff
+
+
+def _reason(error: Exception) -> str:
+    return (error.strerror or str(error)) if isinstance(error, OSError) else str(error)
 
 
 def _fmt(arguments: argparse.Namespace) -> int:
     write_back = not (arguments.check or arguments.diff)
-    items = [(source, write_back) for source in _sources(arguments, _config())]
+    items = [(job, write_back) for job in _jobs(arguments, find(os.getcwd()))]
     if write_back:
-        _remove_stale_temporaries({os.path.dirname(source.path) or "." for source, _ in items if source.path != "-"})
+        for folder in sorted({os.path.dirname(job.path) for job, _ in items if job.data is None}):
+            remove_stale_temporaries(folder)
     counts = {"unchanged": 0, "reformatted": 0, "would-reformat": 0, "failed": 0}
     results = _progress(run_all(_format_file, items, arguments.jobs, _format_died), len(items), arguments, True)
-    for (source, _), (name, outcome, detail) in zip(items, results, strict=True):
-        path = source.path
+    for (job, _), (name, outcome, detail) in zip(items, results, strict=True):
         counts[outcome] += 1
         if outcome == "failed":
             print(detail, file=sys.stderr)
-        elif path == "-" and not arguments.check and not arguments.diff:
+        elif job.data is not None and write_back:
             sys.stdout.write(detail)  # stdin in, the canonical text out
         elif outcome == "would-reformat":
             if arguments.diff:
@@ -537,37 +522,24 @@ def _fmt(arguments: argparse.Namespace) -> int:
     return 1 if counts["failed"] or (not write_back and counts["would-reformat"]) else 0
 
 
-def _remove_stale_temporaries(folders: Iterable[str]) -> None:
-    """Remove the temporary files a killed run of write() left in these folders."""
-    for folder in sorted(folders):
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if TEMPORARY.fullmatch(name):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, name))
-
-
 # to-json and from-json
 
 
-def _entry_of_file(source: Source) -> tuple[str, dict[str, Any] | None, str]:
-    name = source.name
-    text, problem = _read_text(source)
+def _entry_of_file(job: FileJob) -> tuple[str, dict[str, Any] | None, str]:
+    name = job.name
+    text, problem = _read_text(job)
     if text is None:
         return name, None, _concise(problem) if problem else name
     try:
         return name, to_dict(parse(text)), ""
     except ParseError as error:
-        return name, None, f"{name}:{error.line}:{error.column}: {error.code} {error.message}"
+        return name, None, _concise(Finding(name, error.line, error.column, error.code, error.message))
 
 
 def _to_json(arguments: argparse.Namespace) -> int:
     import json
 
-    items = _sources(arguments, _config())
+    items = _jobs(arguments, find(os.getcwd()))
     invalid = 0
     with _output(arguments.output) as out:
         first = True
@@ -592,32 +564,44 @@ def _to_json(arguments: argparse.Namespace) -> int:
     return 1 if invalid and not arguments.skip_invalid else 0
 
 
-class _output:
-    """Standard output, or a file replaced only once everything is written."""
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """Standard output; or a regular file, replaced only once everything is written; or a device or FIFO, written.
 
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-
-    def __enter__(self) -> TextIO:
-        if self.path is None:
-            return sys.stdout
-        self.temporary = f"{self.path}.{os.getpid()}.tmp"
-        self.file = open(self.temporary, "w", encoding="utf-8", newline="\n")
-        return self.file
-
-    def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        if self.path is None:
-            sys.stdout.flush()
-            return
-        self.file.close()
-        if kind is None:
-            os.replace(self.temporary, self.path)
-        else:
-            os.unlink(self.temporary)
+    A symlink is written through; a folder is refused before anything is made.
+    """
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise UsageError(f"{_shown(path)}: {error.strerror or error}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{_shown(path)}: is a folder, not a file to write")
+    if info is not None and not stat.S_ISREG(info.st_mode):  # /dev/null, /dev/stdout, a FIFO: never replaced
+        with open(path, "w", encoding="utf-8", newline="\n") as file:
+            yield file
+        return
+    with replacing(path) as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()  # replacing() owns the file
 
 
 def _records(text: str) -> Iterator[tuple[str, Any]]:
-    """(where, value) of each record: ":LINE" of JSON Lines, or "[INDEX]" of a JSON array."""
+    """(where, value) of each record: ":LINE" of JSON Lines, or "[INDEX]" of a JSON array.
+
+    A record that is not JSON is an exception in place of the value. JSON Lines
+    are split on "\\n" alone: U+2028 and the other breaks of str.splitlines()
+    may stand unescaped inside a JSON string.
+    """
     import json
 
     if text.lstrip().startswith("["):
@@ -625,73 +609,103 @@ def _records(text: str) -> Iterator[tuple[str, Any]]:
             values = json.loads(text)
         except json.JSONDecodeError as error:
             raise UsageError(f"line {error.lineno}: not JSON: {error.msg}") from None
+        except RecursionError:
+            raise UsageError("not JSON that newsfmt can read: nested too deeply") from None
+        if not isinstance(values, list):
+            raise UsageError("expected a JSON array of records, found more after it")
         yield from ((f"[{index}]", value) for index, value in enumerate(values))
         return
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
             try:
                 yield f":{number}", json.loads(line)
             except json.JSONDecodeError as error:
-                yield f":{number}", error
+                yield f":{number}", ValueError(f"not JSON: {error}")
+            except RecursionError:
+                yield f":{number}", ValueError("not JSON that newsfmt can read: nested too deeply")
 
 
 def _from_json(arguments: argparse.Namespace) -> int:
-    source = arguments.file
+    given = arguments.file
     try:
-        if source == "-":
-            text = sys.stdin.read()
+        if given == "-":
+            data = sys.stdin.buffer.read()
         else:
-            with open(source, encoding="utf-8") as file:
-                text = file.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{source}: {error}") from None
-    root = os.path.abspath(arguments.out_dir)
+            with open(given, "rb") as file:
+                data = file.read()
+    except OSError as error:
+        raise UsageError(f"{_shown(given)}: {error.strerror or error}") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark is allowed, as in entry files
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(data[: error.start].decode("utf-8"))
+        message = f"{_shown(given)}:{line}:{column}: expected UTF-8, found the byte 0x{data[error.start]:02X}"
+        raise UsageError(message) from None
+    root = arguments.out_dir
     written = unchanged = failed = 0
     for place, record in _records(text):
-        where = f"{source}{place}"
+        where = f"{_shown(given)}{place}"
         try:
-            target, entry = _target(record, root)
-        except (DictError, ValueError, TypeError) as error:
+            relative, outcome = _write_record(record, root, arguments.overwrite)
+        except (ValueError, TypeError, OSError) as error:  # this record fails; the others are still written
             failed += 1
-            problem = str(error).replace("\n", f"\n{where}: ")
+            problem = _reason(error).replace("\n", f"\n{where}: ")
             print(f"{where}: {problem}", file=sys.stderr)
             continue
-        canonical = serialize(entry).encode("utf-8")
-        if os.path.exists(target):
-            with open(target, "rb") as file:
-                if file.read() == canonical:
-                    unchanged += 1
-                    continue
-            if not arguments.overwrite:
-                failed += 1
-                message = f"{os.path.relpath(target)} exists and differs (--overwrite replaces it)"
-                print(f"{where}: {message}", file=sys.stderr)
-                continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        write(entry, target)
-        written += 1
-        print(os.path.relpath(target))
+        if outcome == "unchanged":
+            unchanged += 1
+        else:
+            written += 1
+            print(_shown(os.path.join(root, relative)))
     if not arguments.quiet:
         _summary(f"{_count(written, 'file')} written, {unchanged:,} unchanged, {failed:,} failed")
     return 1 if failed else 0
 
 
-def _target(record: Any, root: str) -> tuple[str, Entry]:
-    """Where an entry record is written, and its entry; the file name of its "path" if it has one."""
+def _write_record(record: Any, root: str, overwrite: bool) -> tuple[str, str]:
+    """Write one record's entry under ``root``: (its path under root, "written" or "unchanged").
+
+    Every folder is made or entered inside the real path of ``root``; a folder
+    or symlink that leads out of it, a target that is not a regular file, or a
+    different file without ``overwrite`` raises, naming the problem.
+    """
     if isinstance(record, Exception):
-        raise ValueError(f"not JSON: {record}")
+        raise record
+    relative, entry = _target(record)
+    shown = _shown(os.path.join(root, relative))
+    data = encode(entry)
+    try:
+        target = confined_path(root, relative)
+        try:
+            same: bool | None = read_bytes(target, len(data)) == data
+        except FileNotFoundError:
+            same = None
+        except FileProblem as problem:
+            if problem.code != "NF003":  # NF003: larger than the new text, so it differs
+                raise ValueError(f"{shown}: {problem.message}") from None
+            same = False
+        if same:
+            return relative, "unchanged"
+        if same is not None and not overwrite:
+            raise ValueError(f"{shown} exists and differs (--overwrite replaces it)")
+        write(entry, target)
+    except OSError as error:
+        raise ValueError(f"{shown}: {error.strerror or error}") from None
+    return relative, "written"
+
+
+def _target(record: Any) -> tuple[str, Entry]:
+    """Where under the out-dir an entry record is written, and its entry; the file name of its "path" if it has one."""
     data, given = record, None
     if isinstance(record, dict) and "entry" in record:
         data, given = record["entry"], record.get("path")
     entry = from_dict(data)
-    relative = entry.path.lstrip("/")
+    relative = entry.path.lstrip("/")  # ValueError for a headline with no slug, or the day page's
     if isinstance(given, str):
         parts = given.replace("\\", "/").split("/")
         folder = "/".join(["news", *parts[-4:-1]])
         in_its_day = len(parts) >= 5 and parts[-5] == "news" and f"/{folder}/" == entry.day_path[:-8]
         if in_its_day and _SLUG_FILE.fullmatch(parts[-1]):
             relative = f"{folder}/{parts[-1]}"
-    target = os.path.normpath(os.path.join(root, relative))
-    if os.path.commonpath([root, target]) != root:
-        raise ValueError(f"{relative} would be written outside {root}")
-    return target, entry
+    return relative, entry
