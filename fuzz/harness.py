@@ -1,10 +1,12 @@
-"""Coverage-guided fuzzing of newsfmt with atheris: parse, read's bytes, from_dict and validate.
+"""Coverage-guided fuzzing of newsfmt with atheris: parse, read's bytes, from_dict, validate, from-json, files.
 
     pip install atheris
     python fuzz/harness.py parse fuzz/corpus -max_total_time=900      # libFuzzer flags after the target
     python fuzz/harness.py read fuzz/corpus -max_total_time=900
     python fuzz/harness.py from_dict fuzz/corpus -max_total_time=900
     python fuzz/harness.py validate fuzz/corpus -max_total_time=900
+    python fuzz/harness.py from_json fuzz/corpus -max_total_time=900
+    python fuzz/harness.py filesystem fuzz/corpus -max_total_time=900
 
 Each target checks newsfmt's promises on its input, not only that nothing
 crashes: an exception other than the promised one, or a broken invariant, is a
@@ -17,6 +19,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+
+from filesystem import target_filesystem, target_from_json
 
 import newsfmt
 from newsfmt import DictError, Entry, ParseError, Related, Source
@@ -124,6 +128,8 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "read": target_read,
     "from_dict": target_from_dict,
     "validate": target_validate,
+    "from_json": target_from_json,
+    "filesystem": target_filesystem,
 }
 
 
