@@ -29,14 +29,47 @@ _TOLERATED = "### [2016-04-20](/news/2016/04/20/index.md)\r\n\r\n# Headline {0}\
 _BROKEN = "## not an entry {0}\n"
 
 
-def run_command(args: list[str], cwd: str, stdin: bytes = b"") -> tuple[int, str, str]:
-    """``newsfmt ARGS`` in a forked child, unprivileged if we are root, killed after a time limit."""
-    import difflib  # noqa: F401 - what the command imports lazily, imported here: an unprivileged
-    import json  # noqa: F401   child may not read the standard library when Python lives in /root
-    import tomllib  # noqa: F401
-    from urllib import parse  # noqa: F401
+_warmed: list[bool] = []
 
+
+def _warm_up() -> None:
+    """Run each command once in this process, so the modules they import lazily are loaded before a fork.
+
+    An unprivileged child may not be able to read the standard library (here Python lives in /root).
+    """
     from newsfmt._cli import main
+
+    with _sandbox() as folder, contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with open(os.path.join(folder, "e.md"), "w", encoding="utf-8", newline="") as file:
+            file.write(_TOLERATED.format(0))
+        with open(os.path.join(folder, "in.jsonl"), "w", encoding="utf-8") as file:
+            file.write('{"date": "2016-04-20", "headline": "H", "body": "", "sources": [], "related": []}\nx\n')
+        for args in (["validate", "--output-format", "json", folder], ["fmt", "--diff", folder], ["fmt", folder]):
+            main(args)
+        main(["from-json", os.path.join(folder, "in.jsonl"), "--out-dir", os.path.join(folder, "o")])
+    _warmed.append(True)
+
+
+def run_in_process(args: list[str]) -> tuple[int, str, str]:
+    """``newsfmt ARGS`` in this process, so that the fuzzer sees the coverage of what it runs."""
+    from newsfmt._cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    return code, out.getvalue(), err.getvalue()
+
+
+def run_command(args: list[str], cwd: str, stdin: bytes = b"") -> tuple[int, str, str]:
+    """``newsfmt ARGS`` in a forked child, unprivileged if we are root, killed after a time limit.
+
+    The fuzzer does not see the child's coverage: this target is driven by the
+    shapes of the trees it builds, not by coverage feedback.
+    """
+    from newsfmt._cli import main
+
+    if not _warmed:
+        _warm_up()
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as given:
         given.write(stdin)
@@ -47,20 +80,24 @@ def run_command(args: list[str], cwd: str, stdin: bytes = b"") -> tuple[int, str
         if pid == 0:
             code = 99
             try:
+                for descriptor, file in ((0, given), (1, out), (2, err)):
+                    os.dup2(file.fileno(), descriptor)
                 signal.alarm(_SECONDS)
                 os.chdir(cwd)
                 if os.geteuid() == 0:
                     os.setgroups([])
                     os.setgid(NOBODY)
                     os.setuid(NOBODY)
-                for descriptor, file in ((0, given), (1, out), (2, err)):
-                    os.dup2(file.fileno(), descriptor)
                 sys.stdin = io.TextIOWrapper(open(0, "rb", closefd=False))  # noqa: SIM115
                 sys.stdout = io.TextIOWrapper(open(1, "wb", closefd=False), write_through=True)  # noqa: SIM115
                 sys.stderr = io.TextIOWrapper(open(2, "wb", closefd=False), write_through=True)  # noqa: SIM115
                 code = main(args)
                 sys.stdout.flush()
                 sys.stderr.flush()
+            except BaseException:
+                import traceback
+
+                os.write(2, traceback.format_exc().encode())
             finally:
                 os._exit(code)
         _, status = os.waitpid(pid, 0)
@@ -228,7 +265,7 @@ def target_from_json(data: bytes) -> None:
         with open(source, "wb") as file:
             file.write(data)
         os.chmod(source, 0o644)
-        code, out, err = run_command(["from-json", source, "--out-dir", out_dir], sandbox)
+        code, out, err = run_in_process(["from-json", source, "--out-dir", out_dir])
         assert code in (0, 1, 2), (code, err)
         assert "internal error" not in err and "Traceback" not in err, err
         assert os.listdir(outside) == [], "from-json wrote outside its --out-dir"

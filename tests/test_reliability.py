@@ -750,3 +750,40 @@ def test_the_nearest_pyproject_with_a_newsfmt_table_is_used(tmp_path: Path) -> N
     (tmp_path / "sub/pyproject.toml").write_text('[project]\nname = "x"\n')
     (tmp_path / "sub/entry.md").write_text("broken\n")
     assert run("validate", "entry.md", cwd=tmp_path / "sub").returncode == 0
+
+
+def test_every_test_that_security_md_names_exists() -> None:
+    # docs/security.md backs each statement with a test's name: a renamed or deleted test must not leave it bare.
+    import re
+
+    root = Path(__file__).parent
+    names = set(re.findall(r"^def (test_\w+)", "".join(p.read_text() for p in root.glob("test_*.py")), re.MULTILINE))
+    cited = re.findall(r"`(test_\w+?)(…)?`", (root.parent / "docs" / "security.md").read_text())
+    assert len(cited) > 20
+    for name, ellipsis in cited:
+        assert any(n.startswith(name) for n in names) if ellipsis else name in names, name
+
+
+def test_6_fmt_diff_splits_lines_on_newlines_only(tmp_path: Path) -> None:
+    # A relative of item 6: the diff split a headline holding U+2028 into two lines.
+    (tmp_path / "entry.md").write_text(E.replace("# NATO", "# NATO\u2028talks"))
+    diff = run("fmt", "--diff", "entry.md", cwd=tmp_path).stdout
+    assert "\n-# NATO\u2028talks\n+# NATO\u2028talks \n" in diff
+
+
+def test_9_a_related_folder_that_cannot_be_listed_is_not_reported_as_missing(shared_tmp: Path) -> None:
+    # A relative of item 9: NF303 said "found no such file" for a folder it could not list.
+    archive(shared_tmp)
+    for folder in [shared_tmp / "news", shared_tmp / "news/2016", shared_tmp / "news/2016/04"]:
+        folder.chmod(0o755)
+    (shared_tmp / "news/2016/04/20").chmod(0o311)  # enter, not list
+    (shared_tmp / "news/2016/04/8").chmod(0o755)
+    (shared_tmp / "news/2016/04/20/nato-reopens-talks.md").chmod(0o644)
+    (shared_tmp / "news/2016/04/8/nato-will-meet-russia.md").chmod(0o644)
+    code, out, _ = in_process("validate", cwd=shared_tmp, user=NOBODY)
+    assert out == (
+        "news/2016/04/20:1:1: NF001 cannot list the folder: Permission denied\n"
+        "news/2016/04/8/nato-will-meet-russia.md:14:1: NF303 expected the related entry "
+        "/news/2016/04/20/nato-reopens-talks.md in the archive, cannot list its folder: Permission denied\n"
+    )
+    assert code == 1

@@ -305,12 +305,14 @@ def _line_style(path: str, number: int, line: str, canonical: str) -> list[Findi
 
 
 @functools.lru_cache(maxsize=4096)
-def _files_in(folder: str) -> frozenset[str]:
-    """The names in a day folder, listed once: an entry links to a few days, again and again."""
+def _files_in(folder: str) -> frozenset[str] | str:
+    """The names in a day folder, listed once (an entry links to a few days, again and again), or why not."""
     try:
         return frozenset(os.listdir(folder))
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         return frozenset()
+    except OSError as error:  # the folder is there but cannot be listed: say so, never "no such file"
+        return f"cannot list its folder: {error.strerror or error}"
 
 
 def _unpadded(date_line: str) -> str:
@@ -366,14 +368,9 @@ def _archive(path: str, entry: Entry, line_of: dict[int, int], canonical: list[s
     root = os.sep.join(parts[:-5])
     for index, item in enumerate(entry.related):
         folder, name = item.path.rsplit("/", 1)
-        if name not in _files_in(os.path.join(root, folder.lstrip("/"))):
-            findings.append(
-                Finding(
-                    path,
-                    line_of[related_at + index] + 1,
-                    1,
-                    "NF303",
-                    f"expected the related entry {item.path} in the archive, found no such file",
-                )
-            )
+        names = _files_in(os.path.join(root, folder.lstrip("/")))
+        if isinstance(names, str) or name not in names:
+            found = names if isinstance(names, str) else "found no such file"
+            message = f"expected the related entry {item.path} in the archive, {found}"
+            findings.append(Finding(path, line_of[related_at + index] + 1, 1, "NF303", message))
     return findings

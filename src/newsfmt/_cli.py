@@ -480,7 +480,7 @@ def _format_file(item: tuple[FileJob, bool]) -> tuple[str, str, str]:
         return name, "failed", f"{name}: internal error: the canonical text does not read back as the same entry"
     import difflib
 
-    diff = "".join(difflib.unified_diff(text.splitlines(True), canonical.splitlines(True), name, name))
+    diff = "".join(difflib.unified_diff(_lines(text), _lines(canonical), name, name))
     if not write_back:
         return name, "would-reformat", diff
     if stdin:
@@ -490,6 +490,13 @@ def _format_file(item: tuple[FileJob, bool]) -> tuple[str, str, str]:
     except (OSError, ValueError) as error:  # this file fails; the run goes on
         return name, "failed", _concise(Finding(name, 1, 1, "NF007", f"cannot write the file: {_reason(error)}"))
     return name, "reformatted", diff
+
+
+def _lines(text: str) -> list[str]:
+    """The text's lines with their ends, split on "\\n" alone: U+2028 and the like are text in an entry."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def _reason(error: Exception) -> str:
