@@ -46,6 +46,7 @@ def generate(root: Path, count: int, seed: int = 2016) -> int:
         related = [
             newsfmt.Related(title=title, path=target, context=rng.sample(TAGS, rng.randint(1, 3)))
             for _, title, target in rng.sample(planned, min(count, rng.randint(0, 10)))
+            if target != path  # an entry does not relate to itself (NF306)
         ]
         entry = newsfmt.Entry(
             date=date,

@@ -74,7 +74,7 @@ def target_parse(data: bytes) -> None:
 
 def target_read(data: bytes) -> None:
     try:
-        entry = parse_bytes(data, "fuzzed.md")
+        entry = parse_bytes(data, path="fuzzed.md")
     except ParseError as error:
         assert error.path == "fuzzed.md"
         if error.code == "NF002":

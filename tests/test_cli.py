@@ -77,9 +77,12 @@ TRIGGERS: dict[str, tuple[str, str | bytes]] = {
     **{code: ("entry.md", TOLERATED[next(name for name, found in STYLE_CODES.items() if code in found)]) for code in {c for found in STYLE_CODES.values() for c in found}},
     "NF301": ("news/2016/04/9/nato-will-meet-russia.md", serialize(A)),
     "NF302": ("news/2016/04/8/another-name.md", serialize(A)),
-    "NF303": (A_PATH, serialize(A).replace("/04/20/nato-reopens-talks.md", "/04/21/nato-reopens-talks.md")),
+    "NF303": (A_PATH, serialize(A).replace("/04/20/nato-reopens-talks.md", "/04/19/nato-reopens-talks.md")),
     "NF304": (A_PATH, serialize(A).replace("https://example.com/a)\n", "https://example.com/a)\n2. [Again](https://example.com/a)\n")),
     "NF305": (B_PATH, serialize(B) + f"2. [Again ](/{A_PATH})\n"),
+    "NF306": (A_PATH, serialize(A).replace("/04/20/nato-reopens-talks.md", "/04/8/nato-will-meet-russia.md")),
+    "NF307": (A_PATH, serialize(A).replace("[NATO reopens talks ]", "[NATO reopens its talks ]")),
+    "NF308": (B_PATH, serialize(B) + "2. [Later ](/news/2016/05/1/later.md)\n"),
     **{code: ("entry.md", serialize(case_entry(change))) for _, change, (_, _, code), _ in reversed(MARKDOWN_CASES)},
 }  # fmt: skip
 

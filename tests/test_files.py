@@ -106,7 +106,7 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
 
 
 def test_a_file_that_vanished_is_reported() -> None:
-    [finding] = _check_file(FileJob("gone.md", "gone.md", None, 10_000_000, False))
+    [finding], _ = _check_file(FileJob("gone.md", "gone.md", None, 10_000_000, False))
     assert (finding.code, finding.message) == ("NF001", "cannot read the file: No such file or directory")
 
 
@@ -117,7 +117,7 @@ def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
     assert codes(run("validate", cwd=tmp_path)) == ["NF001"]
 
 
-def die_on_poison(source: FileJob) -> list[newsfmt._check.Finding]:
+def die_on_poison(source: FileJob) -> tuple[list[newsfmt._check.Finding], newsfmt._check.Links | None]:
     """A worker that dies on one file, as a crash in C or the OOM killer would end it."""
     if source.path.endswith("poison.md"):
         os._exit(1)

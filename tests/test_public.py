@@ -15,15 +15,17 @@ def test_the_public_names() -> None:
     core = ["Entry", "Source", "Related", "ParseError", "parse", "serialize", "read", "write", "slugify", "__version__"]
     dicts = ["to_dict", "from_dict", "DictError", "json_schema"]
     markdown = ["render_html", "plain_text"]
-    assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown)
+    archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes"]
+    assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown + archives)
     for name in newsfmt.__all__:
         assert getattr(newsfmt, name) is not None
     assert issubclass(newsfmt.ParseError, ValueError)
 
 
 def test_errors_name_the_public_module() -> None:
-    for cls in (newsfmt.ParseError, newsfmt.DictError):
+    for cls in (newsfmt.ParseError, newsfmt.DictError, newsfmt.Record, newsfmt.Finding, newsfmt.Rule):
         assert cls.__module__ == "newsfmt"
+    assert typing.get_type_hints(newsfmt.Record)["entry"] == newsfmt.Entry | None
 
 
 def test_the_model_s_type_hints_resolve() -> None:

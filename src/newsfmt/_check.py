@@ -9,15 +9,19 @@ later one is a problem of its own. Style findings compare the file's lines with
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import datetime
 import functools
 import os
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from ._errors import ParseError
 from ._model import Entry, slugify
 from ._parser import parse, parse_lines, split_lines
-from ._rules import RULES
+from ._rules import RULES, Selection
 from ._serialize import serialize
 
 MAX_ERRORS = 50
@@ -25,16 +29,34 @@ _DATE_PLACEHOLDER = "### [2000-01-01](/news/2000/01/1/index.md)"
 _ITEM_PLACEHOLDER = "1. [x](/news/2000/01/1/x.md)"
 _ITEM_NUMBER = re.compile(r"[0-9]+(?=\.)")
 _FOLDER = re.compile(r"[0-9]{4}")
+_MONTH = re.compile(r"[0-9]{2}")
+_DAY = re.compile(r"[1-9][0-9]?")
 
 
 class Finding(NamedTuple):
-    """One problem at a place in a file, under a rule's code. A NamedTuple: cheap to make and to pickle."""
+    r"""One problem at a place in a file, under a rule's code: what ``newsfmt validate`` prints, line by line.
+
+    Immutable, comparable (by path, line, column, code, message), hashable and
+    picklable: a named tuple, cheap to make and to send between processes.
+    ``name`` and ``severity`` come from the rule (``newsfmt.RULES``); ``str()``
+    is the concise format.
+
+    >>> import newsfmt
+    >>> finding = newsfmt.check("### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO\n", "x.md")[0]
+    >>> print(finding)
+    x.md:3:7: NF207 expected a space after the headline, found none
+    >>> finding.name, finding.severity
+    ('layout-space', 'warning')
+    """
 
     path: str
     line: int
     column: int
     code: str
     message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
 
     @property
     def name(self) -> str:
@@ -45,20 +67,69 @@ class Finding(NamedTuple):
         return RULES[self.code].severity
 
 
+def check(
+    text: str,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+) -> list[Finding]:
+    r"""Every finding of one entry's text, as ``newsfmt validate`` reports them for a file, in line order.
+
+    ``path`` names the file in the findings (``-`` when None) and places it in its
+    archive for the archive checks (NF301 to NF308), which look at the folders
+    around it; ``select`` and ``ignore`` take codes or prefixes as the command
+    does. A text that does not parse gets its errors, the first being exactly
+    ``parse``'s; one that parses gets its warnings.
+
+    >>> import newsfmt
+    >>> [f.code for f in newsfmt.check("### [2016-04-20](/news/2016/04/20/index.md)\r\n\r\n# NATO \r\n")]
+    ['NF201']
+    >>> [str(f) for f in newsfmt.check("# NATO\n", "x.md", select=["NF1"])]
+    ['x.md:1:1: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "# NATO"']
+    """
+    selection = Selection.of(select, ignore)
+    name = "-" if path is None else os.fspath(path)
+    _, findings, links = check_with_links(text, name, markdown=selection.markdown)
+    found = [finding for finding in findings if selection.wants(finding.code)]
+    if links is not None and selection.wants("NF307"):
+        found.extend(links_findings([links]))  # one file: its own links to itself
+    return sorted(found, key=lambda finding: (finding.line, finding.column))
+
+
 def check_text(text: str, path: str, *, markdown: bool = False) -> tuple[Entry | None, list[Finding]]:
     """The entry (None when the text does not parse) and every finding of the text.
 
     ``markdown=True`` adds the NF4xx findings, which render the entry with markdown-it-py.
     """
+    entry, findings, _ = check_with_links(text, path, markdown=markdown)
+    return entry, findings
+
+
+class Links(NamedTuple):
+    """What the archive-wide checks need of one file: where it is, its headline and its related links."""
+
+    root: str  # the archive's folder, the one that holds news/
+    path: str  # the file's archive path, /news/YYYY/MM/D/NAME.md
+    name: str  # the file as its findings name it
+    headline: str
+    related: tuple[tuple[int, str, str], ...]  # (line, target path, title) of each related item
+
+
+def check_with_links(
+    text: str, path: str, *, markdown: bool = False
+) -> tuple[Entry | None, list[Finding], Links | None]:
+    """``check_text``, and the file's ``Links`` when it parses and stands in a news/YYYY/MM/D/ folder."""
     try:
         entry = parse(text)
     except ParseError as error:
-        return None, _errors(text, path, error)
-    findings = _style(text, path, entry)
+        return None, _errors(text, path, error), None
+    links: list[Links] = []
+    findings = _style(text, path, entry, links)
     if markdown:
         findings.extend(_markdown_findings(text, path, entry))
         findings.sort(key=lambda finding: (finding.line, finding.column))
-    return entry, findings
+    return entry, findings, links[0] if links else None
 
 
 def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
@@ -186,11 +257,11 @@ def _repair(lines: list[str], origins: list[int], error: ParseError) -> bool:
     return lines != before
 
 
-def _style(text: str, path: str, entry: Entry) -> list[Finding]:
+def _style(text: str, path: str, entry: Entry, links: list[Links]) -> list[Finding]:
     canonical_text = serialize(entry)
     canonical = canonical_text.split("\n")[:-1]
     if text == canonical_text:  # most files: each line is where the canonical layout puts it
-        return _archive(path, entry, {index: index for index in range(len(canonical))}, canonical)
+        return _archive(path, entry, {index: index for index in range(len(canonical))}, canonical, links)
     findings: list[Finding] = []
     if text.startswith("\ufeff"):
         findings.append(Finding(path, 1, 1, "NF202", "expected no byte order mark, found one"))
@@ -234,7 +305,7 @@ def _style(text: str, path: str, entry: Entry) -> list[Finding]:
     for index, line in enumerate(lines):
         if line and not line.strip():
             findings.append(Finding(path, index + 1, 1, "NF204", "expected an empty line, found whitespace"))
-    findings.extend(_archive(path, entry, line_of, canonical))
+    findings.extend(_archive(path, entry, line_of, canonical, links))
     return sorted(findings, key=lambda finding: (finding.line, finding.column))
 
 
@@ -320,11 +391,14 @@ def _unpadded(date_line: str) -> str:
     return re.sub(r"/0([1-9])/index\.md", r"/\1/index.md", date_line)
 
 
-def _archive(path: str, entry: Entry, line_of: dict[int, int], canonical: list[str]) -> list[Finding]:
+def _archive(
+    path: str, entry: Entry, line_of: dict[int, int], canonical: list[str], links: list[Links]
+) -> list[Finding]:
     """Checks that need the file's place in a news/YYYY/MM/D/ tree, and duplicate links.
 
     ``line_of`` maps the index of each non-blank line of the canonical text to
-    its index in the file.
+    its index in the file. The file's ``Links`` go to ``links`` for the checks
+    that compare files with each other (NF307).
     """
     findings = []
     headline_line = line_of[2] + 1
@@ -366,11 +440,75 @@ def _archive(path: str, entry: Entry, line_of: dict[int, int], canonical: list[s
             )
         )
     root = os.sep.join(parts[:-5])
+    own = "/" + "/".join(parts[-5:])
+    last = last_day(root)
+    related = []
     for index, item in enumerate(entry.related):
+        line = line_of[related_at + index] + 1
+        related.append((line, item.path, item.title))
+        if item.path == own:
+            findings.append(Finding(path, line, 1, "NF306", f"expected a link to another entry, found {own} itself"))
+            continue
+        if last is not None and item.date > last:
+            message = f"expected a related entry dated by {last.isoformat()}, the archive's last day, found {item.path}"
+            findings.append(Finding(path, line, 1, "NF308", message))
+            continue
         folder, name = item.path.rsplit("/", 1)
         names = _files_in(os.path.join(root, folder.lstrip("/")))
         if isinstance(names, str) or name not in names:
             found = names if isinstance(names, str) else "found no such file"
             message = f"expected the related entry {item.path} in the archive, {found}"
-            findings.append(Finding(path, line_of[related_at + index] + 1, 1, "NF303", message))
+            findings.append(Finding(path, line, 1, "NF303", message))
+    links.append(Links(root, own, path, entry.headline, tuple(related)))
+    return findings
+
+
+@functools.lru_cache(maxsize=64)
+def last_day(root: str) -> datetime.date | None:
+    """The latest news/YYYY/MM/D/ folder of the archive at ``root`` that is a date: three listings, once a process."""
+
+    def latest(folder: str, pattern: re.Pattern[str], key: type[int] | None) -> list[str]:
+        try:
+            names = [name for name in os.listdir(folder) if pattern.fullmatch(name)]
+        except OSError:
+            return []
+        return sorted(names, key=key, reverse=True)
+
+    news = os.path.join(root, "news")
+    for year in latest(news, _FOLDER, None):
+        for month in latest(os.path.join(news, year), _MONTH, None):
+            for day in latest(os.path.join(news, year, month), _DAY, int):
+                with contextlib.suppress(ValueError):
+                    return datetime.date(int(year), int(month), int(day))
+    return None
+
+
+def links_findings(all_links: Iterable[Links]) -> list[Finding]:
+    """NF307 over the files checked together: related titles that disagree with their target's headline or each other.
+
+    A target that is among the files gives the title its headline; one that is
+    not gives the title most of its links agree on (the first in sorted order on
+    a tie). Each item whose title differs is a finding, at its own line.
+    """
+    headlines: dict[tuple[str, str], str] = {}
+    titles: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
+    for links in all_links:
+        headlines[(links.root, links.path)] = links.headline
+        for line, target, title in links.related:
+            titles.setdefault((links.root, target), []).append((links.name, line, title))
+    findings = []
+    for key, items in titles.items():
+        headline = headlines.get(key)
+        if headline is None:
+            if len({title for _, _, title in items}) < 2:
+                continue
+            counts = collections.Counter(title for _, _, title in items)
+            expected = min(counts, key=lambda title: (-counts[title], title))
+            reason = f'"{expected}", as {counts[expected]} of its {len(items)} links title it'
+        else:
+            expected, reason = headline, f'its headline "{headline}"'
+        for name, line, title in items:
+            if title != expected:
+                message = f'expected the title of {key[1]} to be {reason}, found "{title}"'
+                findings.append(Finding(name, line, 1, "NF307", message))
     return findings

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fnmatch
 import io
 import os
 import re
@@ -14,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, TextIO, TypeVar
 
 from . import __version__
-from ._check import Finding, check_text
+from ._archive import walk
+from ._check import Finding, Links, check_with_links, links_findings
 from ._config import ConfigError, Settings, codes, find
 from ._dict import from_dict, to_dict
 from ._errors import ParseError
@@ -23,19 +23,21 @@ from ._io import (
     FileProblem,
     _position,
     confined_path,
+    decode,
     encode,
+    file_text,
     read_bytes,
     remove_stale_temporaries,
     replacing,
     write,
 )
+from ._io import shown as _shown
 from ._model import DAY_PAGE, Entry
 from ._parser import parse
 from ._pool import run_all
-from ._rules import RULES
+from ._rules import RULES, Selection
 from ._serialize import serialize
 
-SKIPPED_FOLDERS = {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"}
 FORMATS = ("concise", "json", "github", "sarif")
 _SLUG_FILE = re.compile(rf"(?!{DAY_PAGE}\.md)[a-z0-9-]+\.md")
 T = TypeVar("T")
@@ -148,11 +150,9 @@ def _positive(text: str) -> int:
 def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
     """The entry files under ``paths``, sorted: (path, the real path of the folder it was found in, problem).
 
-    Folders are searched for *.md, skipping index.md; symlinked folders are not
-    entered (so a symlink loop ends), and a folder named *.md is listed so that it
-    is reported rather than searched. An explicit file has no tree (None). A
-    folder that cannot be listed is an item too, whose problem says why. ``-``
-    (standard input) is not a path: the caller reads it.
+    Folders are searched by ``walk``'s rules (the archive's); an explicit file has
+    no tree (None). A folder that cannot be listed is an item too, whose problem
+    says why. ``-`` (standard input) is not a path: the caller reads it.
     """
     found: dict[str, tuple[str | None, str | None]] = {}
     for given in paths or ["."]:
@@ -160,28 +160,8 @@ def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[tuple[str, s
             continue
         if os.path.isdir(given) and not given.endswith(".md"):
             tree = os.path.realpath(given)
-
-            def unlisted(error: OSError, tree: str = tree) -> None:
-                problem = f"cannot list the folder: {error.strerror or error}"
-                found.setdefault(os.path.normpath(error.filename), (tree, problem))
-
-            for folder, folders, files in os.walk(given, onerror=unlisted):
-                wanted = []
-                for name in sorted(folders):
-                    path = os.path.join(folder, name)
-                    if name.endswith(".md") and not _excluded(path, excludes):
-                        found.setdefault(os.path.normpath(path), (tree, None))
-                    elif (
-                        name not in SKIPPED_FOLDERS
-                        and not _excluded(path, excludes)
-                        and not os.path.exists(os.path.join(path, "pyvenv.cfg"))  # a virtual environment
-                    ):
-                        wanted.append(name)
-                folders[:] = wanted
-                for name in files:
-                    path = os.path.normpath(os.path.join(folder, name))
-                    if name.endswith(".md") and name != "index.md" and not _excluded(path, excludes):
-                        found.setdefault(path, (tree, None))
+            for path, problem in walk(given, excludes):
+                found.setdefault(path, (tree, problem))
         elif os.path.lexists(given):
             found.setdefault(os.path.normpath(given), (None, None))
         else:
@@ -189,16 +169,11 @@ def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[tuple[str, s
     return [(path, tree, problem) for path, (tree, problem) in sorted(found.items())]
 
 
-def _excluded(path: str, globs: Sequence[str]) -> bool:
-    path = os.path.normpath(path)
-    return any(fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(os.path.basename(path), glob) for glob in globs)
-
-
 _DIED = "the worker process died on this file"
 
 
-def _check_died(job: FileJob) -> list[Finding]:
-    return [Finding(job.name, 1, 1, "NF000", _DIED)]
+def _check_died(job: FileJob) -> tuple[list[Finding], Links | None]:
+    return [Finding(job.name, 1, 1, "NF000", _DIED)], None
 
 
 def _format_died(item: tuple[FileJob, bool]) -> tuple[str, str, str]:
@@ -245,89 +220,52 @@ def _jobs(arguments: argparse.Namespace, settings: Settings, markdown: bool = Fa
 
 def _read_text(job: FileJob) -> tuple[str | None, Finding | None]:
     """The file's text, or the finding that says why there is none."""
-    path, name = job.path, job.name
     if job.problem is not None:
-        return None, Finding(name, 1, 1, "NF001", job.problem)
+        return None, Finding(job.name, 1, 1, "NF001", job.problem)
     try:
-        if job.data is not None:
-            data = job.data
-            if len(data) > job.max_size:
-                raise FileProblem("NF003", f"expected at most {job.max_size:,} bytes, found more")
-        elif not _is_utf8(path):
-            return None, Finding(name, 1, 1, "NF005", "expected a UTF-8 file name; the file is not read")
-        else:
-            if job.tree and not job.follow_symlinks and os.path.islink(path):
-                real = os.path.realpath(path)
-                if os.path.commonpath([real, job.tree]) != job.tree:
-                    message = f"expected a file in the tree, found a symlink to {_shown(real)}"
-                    return None, Finding(name, 1, 1, "NF006", f"{message} (--follow-symlinks reads it)")
-            data = read_bytes(path, job.max_size)
-    except FileProblem as problem:
-        return None, Finding(name, 1, 1, problem.code, problem.message)
-    except OSError as error:
-        return None, Finding(name, 1, 1, "NF001", f"cannot read the file: {error.strerror or error}")
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        line, column = _position(data[: error.start].decode("utf-8"))
-        message = f"expected UTF-8 text, found the byte 0x{data[error.start]:02X}"
-        return None, Finding(name, line, column, "NF002", message)
-
-
-def _is_utf8(path: str) -> bool:
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:  # bytes of a name that is not UTF-8, as surrogate escapes
-        return False
-    return True
-
-
-# Characters that would break a line of output, or forge one: shown as escapes.
-_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, 0x85]} | {
-    0x09: "\\t",
-    0x0A: "\\n",
-    0x0D: "\\r",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
-
-
-def _shown(path: str) -> str:
-    """A path as messages print it: undecodable bytes of a name as \\x escapes, and so every control character."""
-    if not _is_utf8(path):
-        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return path.translate(_ESCAPES)
+        if job.data is None:
+            return file_text(job.path, max_size=job.max_size, tree=job.tree, follow_symlinks=job.follow_symlinks), None
+        if len(job.data) > job.max_size:
+            return None, Finding(job.name, 1, 1, "NF003", f"expected at most {job.max_size:,} bytes, found more")
+        return decode(job.data), None
+    except ParseError as error:
+        return None, Finding(job.name, error.line, error.column, error.code, error.message)
 
 
 # validate
 
 
-def _check_file(job: FileJob) -> list[Finding]:
+def _check_file(job: FileJob) -> tuple[list[Finding], Links | None]:
     try:
         text, problem = _read_text(job)
         if text is None:
-            return [problem] if problem else []
-        return check_text(text, job.name, markdown=job.markdown)[1]
+            return ([problem] if problem else []), None
+        _, findings, links = check_with_links(text, job.name, markdown=job.markdown)
+        return findings, links
     except Exception as error:  # a bug in newsfmt: report it against the file, and go on
-        return [Finding(job.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")]
+        return [Finding(job.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")], None
 
 
 def _validate(arguments: argparse.Namespace) -> int:
     settings = find(os.getcwd())
-    select = _selection("--select", arguments.select, settings.select, ["NF"])
-    ignore = _selection("--ignore", arguments.ignore, settings.ignore, [])
-    if not any(_selected(code, select, ignore) for code in RULES if code != "NF000"):
-        raise UsageError("the selection checks no rule: select names none, or ignore removes every one it names")
+    select = _selection("--select", arguments.select, settings.select)
+    ignore = _selection("--ignore", arguments.ignore, settings.ignore) or ()
+    try:
+        selection = Selection.of(select, ignore)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     strict = arguments.strict if arguments.strict is not None else bool(settings.strict)
     output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
-    # NF4xx cost a markdown-it-py parse per file: they run only when a selection names them.
-    named = [code for code in select if code.startswith("NF4")]
-    markdown = any(_selected(code, named, ignore) for code in RULES if code.startswith("NF4"))
-    items = _jobs(arguments, settings, markdown)
+    items = _jobs(arguments, settings, selection.markdown)
     findings: list[Finding] = []
+    all_links: list[Links] = []
     results = run_all(_check_file, items, arguments.jobs, _check_died)
-    for found in _progress(results, len(items), arguments, output_format == "concise"):
-        findings.extend(f for f in found if f.code == "NF000" or _selected(f.code, select, ignore))
+    for found, links in _progress(results, len(items), arguments, output_format == "concise"):
+        findings.extend(finding for finding in found if selection.wants(finding.code))
+        if links is not None:
+            all_links.append(links)
+    if selection.wants("NF307"):
+        findings.extend(links_findings(all_links))
     findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
     _WRITERS[output_format](findings, sys.stdout)
     errors = sum(finding.severity == "error" for finding in findings)
@@ -349,18 +287,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun if number == 1 else plural}"
 
 
-def _selection(option: str, given: str | None, configured: tuple[str, ...] | None, default: list[str]) -> list[str]:
-    """The codes an option gives (comma-separated), else the configuration's, else the default."""
+def _selection(option: str, given: str | None, configured: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The codes an option gives (comma-separated), else the configuration's, else None (the default)."""
     if given is None:
-        return default if configured is None else list(configured)
+        return configured
     try:
-        return list(codes([code for code in given.split(",") if code.strip()]))
+        return codes([code for code in given.split(",") if code.strip()])
     except ValueError as error:
         raise UsageError(f"{option}: {error}") from None
-
-
-def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
-    return any(code.startswith(prefix) for prefix in select) and not any(code.startswith(prefix) for prefix in ignore)
 
 
 def _concise(f: Finding) -> str:

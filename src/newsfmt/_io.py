@@ -53,7 +53,7 @@ def read(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> Entry:
         data = read_bytes(name, max_size)
     except FileProblem as problem:
         raise ParseError(problem.message, 1, 1, name, code=problem.code) from None
-    return parse_bytes(data, name)
+    return parse_bytes(data, path=name)
 
 
 def read_bytes(name: str, max_size: int) -> bytes:
@@ -75,13 +75,14 @@ def read_bytes(name: str, max_size: int) -> bytes:
             raise FileProblem("NF004", f"expected a file, found {_kind(info.st_mode)}")
         if info.st_size > max_size:
             raise FileProblem("NF003", f"expected at most {max_size:,} bytes, found {info.st_size:,}")
-        with os.fdopen(descriptor, "rb") as file:
-            descriptor = -1  # the file object closes it
-            # read(n) allocates n bytes first: ask for the size fstat gave, and go on
-            # to the limit only if the file grew since.
-            data = file.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += file.read(max_size + 1 - len(data))
+        # read(n) allocates n bytes first: ask for the size fstat gave (one more, to see
+        # growth), and go on to the limit only if the file grew since or a read came short.
+        chunks = [os.read(descriptor, info.st_size + 1)]
+        size = len(chunks[0])
+        while chunks[-1] and size <= max_size and size != info.st_size:
+            chunks.append(os.read(descriptor, max_size + 1 - size))
+            size += len(chunks[-1])
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         if descriptor >= 0:
             os.close(descriptor)
@@ -96,18 +97,85 @@ def _kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "something else")
 
 
-def parse_bytes(data: bytes, name: str | None = None) -> Entry:
-    """``read`` without the file: UTF-8 bytes, with or without a BOM, to an entry."""
+def parse_bytes(data: bytes, *, path: str | None = None) -> Entry:
+    r"""``read`` without the file: UTF-8 bytes, with or without a BOM, to an entry.
+
+    Bytes that are not UTF-8 raise ``ParseError`` (code NF002) at the line and
+    column where they stand, as ``parse`` counts them; any other problem is
+    ``parse``'s own error. ``path`` names the source in the error. For engines
+    that hand over bytes (Spark's ``binaryFiles``, an object store).
+
+    >>> import newsfmt
+    >>> newsfmt.parse_bytes(b"\xef\xbb\xbf### [2016-04-20](/news/2016/04/20/index.md)\r\n\r\n# NATO\r\n").headline
+    'NATO'
+    >>> newsfmt.parse_bytes(b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# Caf\xe9\n", path="x.md")
+    Traceback (most recent call last):
+    newsfmt.ParseError: x.md: line 3, column 6: expected UTF-8 text, found the byte 0xE9
+    """
+    return parse_text(decode(data, path=path), path=path)
+
+
+def decode(data: bytes, *, path: str | None = None) -> str:
+    """UTF-8 bytes as text; ``ParseError`` (NF002) at the line and column of the first byte that is not UTF-8."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _position(data[: error.start].decode("utf-8"))
         message = f"expected UTF-8 text, found the byte 0x{data[error.start]:02X}"
-        raise ParseError(message, line, column, name, code="NF002") from None
+        raise ParseError(message, line, column, path, code="NF002") from None
+
+
+def parse_text(text: str, *, path: str | None = None) -> Entry:
+    """``parse``, with ``path`` in the error."""
     try:
         return parse(text)
     except ParseError as error:
-        raise ParseError(error.message, error.line, error.column, name, code=error.code) from None
+        raise ParseError(error.message, error.line, error.column, path, code=error.code) from None
+
+
+def file_text(path: str, *, max_size: int = MAX_SIZE, tree: str | None = None, follow_symlinks: bool = True) -> str:
+    """A file's text by the command's rules, or ``ParseError`` with the code of what stands in the way.
+
+    NF001 a file that cannot be read, NF002 bytes that are not UTF-8, NF003 a file
+    larger than ``max_size``, NF004 a folder, FIFO, device or socket (never opened
+    for reading), NF005 a name that is not UTF-8, NF006 a symlink that leads out of
+    the folder ``tree`` (a real path) when ``follow_symlinks`` is false.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # bytes of a name that is not UTF-8, as surrogate escapes
+        raise ParseError("expected a UTF-8 file name; the file is not read", 1, 1, path, code="NF005") from None
+    if tree is not None and not follow_symlinks and os.path.islink(path):
+        real = os.path.realpath(path)
+        if os.path.commonpath([real, tree]) != tree:
+            message = f"expected a file in the tree, found a symlink to {shown(real)} (--follow-symlinks reads it)"
+            raise ParseError(message, 1, 1, path, code="NF006")
+    try:
+        data = read_bytes(path, max_size)
+    except FileProblem as problem:
+        raise ParseError(problem.message, 1, 1, path, code=problem.code) from None
+    except OSError as error:
+        raise ParseError(f"cannot read the file: {error.strerror or error}", 1, 1, path, code="NF001") from None
+    return decode(data, path=path)
+
+
+# Characters that would break a line of output, or forge one: shown as escapes.
+_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, 0x85]} | {
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def shown(path: str) -> str:
+    """A path as messages print it: undecodable bytes of a name as \\x escapes, and so every control character."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path.translate(_ESCAPES)
 
 
 def _position(before: str) -> tuple[int, int]:

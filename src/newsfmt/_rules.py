@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 
 @attrs.frozen
 class Rule:
+    """A rule of ``newsfmt validate``: its stable code, kebab-case name, severity and one-line summary.
+
+    >>> import newsfmt
+    >>> rule = newsfmt.RULES["NF302"]
+    >>> rule.name, rule.severity
+    ('file-name-slug', 'warning')
+    """
+
     code: str
     name: str
     severity: str  # "error" or "warning"
@@ -53,6 +63,16 @@ RULES = {
         Rule("NF303", "missing-related-target", "warning", "a related link's file is not in the archive"),
         Rule("NF304", "duplicate-source", "warning", "the same source URL twice in one entry"),
         Rule("NF305", "duplicate-related", "warning", "the same related path twice in one entry"),
+        Rule("NF306", "self-related", "warning", "an entry that lists itself as related"),
+        Rule(
+            "NF307",
+            "related-title",
+            "warning",
+            "a related title that is not its target's headline, or not its other links'",
+        ),
+        Rule(
+            "NF308", "future-related", "warning", "a related entry dated after the archive's last day, so not in it yet"
+        ),
         Rule("NF401", "headline-markdown", "warning", "the headline renders as other text than the headline"),
         Rule("NF402", "body-markdown", "warning", "a part of the body renders as something other than a paragraph"),
         Rule("NF403", "source-markdown", "warning", "a source does not render as one link with its name and URL"),
@@ -65,3 +85,42 @@ RULES = {
         Rule("NF405", "context-markdown", "warning", "the context tags do not render as one emphasis holding them"),
     ]
 }
+
+
+@attrs.frozen
+class Selection:
+    """Which rules a run reports: codes or prefixes selected, less those ignored, as ``--select``/``--ignore`` say.
+
+    The Markdown checks (NF4xx) run only when a selected code or prefix names
+    them (``NF4``, ``NF401``), since they render every file: the default ``NF``
+    does not. NF000 (newsfmt failed) is always reported.
+    """
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    markdown: bool
+
+    @classmethod
+    def of(cls, select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> Selection:
+        """The selection; ``ValueError`` for a code no rule has, or a selection that leaves no rule to check."""
+        chosen = ("NF",) if select is None else _codes(select)
+        ignored = _codes(ignore)
+        unknown = [code for code in (*chosen, *ignored) if not any(rule.startswith(code) for rule in RULES)]
+        if unknown:
+            raise ValueError(f"no rule has the code or prefix {', '.join(repr(code) for code in unknown)}")
+        selection = cls(chosen, ignored, False)
+        if not any(selection.wants(code) for code in RULES if code != "NF000"):
+            raise ValueError("the selection checks no rule: select names none, or ignore removes every one it names")
+        named = [code for code in chosen if code.startswith("NF4")]
+        markdown = any(code.startswith(tuple(named)) and selection.wants(code) for code in RULES) if named else False
+        return cls(chosen, ignored, markdown)
+
+    def wants(self, code: str) -> bool:
+        """Whether a finding of this code is reported."""
+        return code == "NF000" or (code.startswith(self.select) and not code.startswith(self.ignore or ("\0",)))
+
+
+def _codes(codes: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(codes, str):
+        raise TypeError(f"expected a list of codes, found the string {codes!r}")
+    return tuple(code.strip().upper() for code in codes if code.strip())

@@ -16,6 +16,8 @@ import datetime
 import re
 from typing import Any
 
+import attrs
+
 try:
     from hypothesis import strategies as st
 except ImportError as error:  # pragma: no cover - depends on what is installed
@@ -23,7 +25,7 @@ except ImportError as error:  # pragma: no cover - depends on what is installed
 
 from ._model import Entry, Related, Source, body_problem, link_text_problem, tag_problem, text_problem, url_problem
 
-__all__ = ["canonical_texts", "entries", "invalid_texts", "related", "sources", "tolerant_texts"]
+__all__ = ["archives", "canonical_texts", "entries", "invalid_texts", "related", "sources", "tolerant_texts"]
 
 # Characters with a meaning in Markdown or in the format, and the characters that
 # str.splitlines() breaks on but the format treats as text.
@@ -201,6 +203,61 @@ def entries(
             max_size=max_related,
         ),
     )
+
+
+@st.composite
+def archives(
+    draw: st.DrawFn,
+    /,
+    *,
+    min_size: int = 0,
+    max_size: int = 8,
+    min_date: datetime.date = datetime.date(2016, 4, 1),
+    max_date: datetime.date = datetime.date(2016, 4, 30),
+    max_related: int = 4,
+    ascii_only: bool = False,
+    plain: bool = False,
+) -> dict[str, Entry]:
+    """Consistent archives, as ``{archive path: entry}``: each entry at its own path (``Entry.path``).
+
+    Each related link either resolves, to another entry of the archive, titled with
+    its headline as the archive does, or dangles on purpose, to a path no entry has.
+    No entry links to itself. Write one with ``newsfmt.write(entry, root / path[1:])``.
+
+    >>> import newsfmt
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(archives(max_size=4))
+    ... def test_links_resolve_or_dangle(archive):
+    ...     for path, entry in archive.items():
+    ...         assert entry.path == path
+    ...         for item in entry.related:
+    ...             assert item.path != path
+    ...             assert item.path not in archive or archive[item.path].headline == item.title
+    >>> test_links_resolve_or_dangle()
+    """
+    unlinked = entries(min_date=min_date, max_date=max_date, ascii_only=ascii_only, plain=plain, max_related=0)
+    drawn = draw(st.lists(unlinked, min_size=min_size, max_size=max_size))
+    placed: dict[str, Entry] = {}
+    for entry in drawn:
+        try:
+            placed.setdefault(entry.path, entry)
+        except ValueError:  # a headline with no slug has no path: not in an archive
+            continue
+    linkable = sorted(path for path, entry in placed.items() if link_text_problem(entry.headline) is None)
+    dangling = paths(min_date, max_date).filter(lambda path: path not in placed)
+    targets = st.one_of(st.sampled_from(linkable), dangling) if linkable else dangling
+    result = {}
+    for path, entry in placed.items():
+        items = []
+        for target in draw(st.lists(targets, max_size=max_related, unique=True)):
+            if target == path:
+                continue
+            title = placed[target].headline if target in placed else draw(link_texts(ascii_only, plain))
+            context = draw(st.lists(tags(ascii_only, plain), max_size=3))
+            items.append(Related(title=title, path=target, context=context))
+        result[path] = attrs.evolve(entry, related=items)
+    return result
 
 
 def canonical_texts(**narrowing: Any) -> st.SearchStrategy[str]:

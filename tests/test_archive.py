@@ -1,0 +1,352 @@
+"""newsfmt.Archive, newsfmt.check and the findings, in process: every look-up, every error path, and properties."""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import datetime
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+import newsfmt
+from newsfmt import Archive, Entry, Finding, ParseError, Related, check, serialize
+from newsfmt import strategies as s
+
+from .test_cli import A_PATH, B_PATH, A, B, archive, run
+from .test_format import SAMPLE
+
+EXAMPLE = Path(__file__).parent / "data" / "2016-04-20-nato-russia-talks.md"
+
+
+def write_archive(root: Path, entries: dict[str, Entry]) -> Path:
+    for path, entry in entries.items():
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        newsfmt.write(entry, root / path.lstrip("/"))
+    return root
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """The two-entry archive, plus a file that does not parse, one that is not UTF-8 and one that is too large."""
+    archive(tmp_path)
+    (tmp_path / "news/2016/04/8/broken.md").write_text("## Not an entry\n")
+    (tmp_path / "news/2016/04/8/latin.md").write_bytes(SAMPLE.encode().replace(b"Reuters", b"Reu\xfcters"))
+    (tmp_path / "news/2016/04/20/huge.md").write_text(SAMPLE + "\n" * 200)
+    return tmp_path
+
+
+def test_iterating_yields_every_file_in_path_order_with_its_entry_or_error(broken: Path) -> None:
+    records = list(Archive(broken, max_file_size=len(SAMPLE) + 100))
+    assert [record.path for record in records] == [
+        "/news/2016/04/20/huge.md",
+        "/" + B_PATH,
+        "/news/2016/04/8/broken.md",
+        "/news/2016/04/8/latin.md",
+        "/" + A_PATH,
+    ]  # index.md, the day page, is not an entry
+    assert [record.file for record in records] == [str(broken / record.path[1:]) for record in records]
+    errors = {
+        record.path: (record.error.code, record.error.line, record.error.column) for record in records if record.error
+    }
+    assert errors == {
+        "/news/2016/04/20/huge.md": ("NF003", 1, 1),
+        "/news/2016/04/8/broken.md": ("NF101", 1, 1),
+        "/news/2016/04/8/latin.md": ("NF002", 14, 8),
+    }
+    assert [record.entry for record in records if record.entry] == [B, A]
+    assert all((record.entry is None) != (record.error is None) for record in records)
+    assert list(Archive(broken).entries()) == [newsfmt.parse(SAMPLE + "\n" * 200), B, A]
+
+
+def test_an_archive_needs_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(NotADirectoryError, match="expected the folder that holds news/"):
+        Archive(tmp_path / "missing")
+
+
+def test_get_and_resolve(broken: Path) -> None:
+    archive_ = Archive(broken)
+    assert archive_.get("/" + A_PATH) == A
+    assert archive_.get("/news/2016/04/8/missing.md") is None
+    with pytest.raises(ParseError) as error:
+        archive_.get("/news/2016/04/8/broken.md")
+    assert error.value.code == "NF101" and error.value.path == str(broken / "news/2016/04/8/broken.md")
+    assert archive_.resolve(A.related[0]) == B
+    assert archive_.resolve(Related(title="Gone", path="/news/2016/04/9/gone.md")) is None
+    for bad in ["news/2016/04/8/x.md", "/news/../../etc/passwd", "/news\\x.md"]:
+        with pytest.raises(ValueError, match=r"expected an archive path like /news/YYYY/MM/D/slug\.md"):
+            archive_.get(bad)
+
+
+def test_backlinks_graph_tags_and_tagged(tmp_path: Path) -> None:
+    archive_ = Archive(archive(tmp_path))
+    assert archive_.backlinks("/" + B_PATH) == ["/" + A_PATH]
+    assert archive_.backlinks("/" + A_PATH) == ["/" + B_PATH]
+    assert archive_.backlinks("/news/2016/04/9/none.md") == []
+    assert archive_.graph() == {"/" + B_PATH: [("/" + A_PATH, ())], "/" + A_PATH: [("/" + B_PATH, ("NATO", "Russia"))]}
+    assert archive_.tags() == collections.Counter({"NATO": 1, "Russia": 1})
+    assert [record.path for record in archive_.tagged("NATO")] == ["/" + A_PATH]
+    assert list(archive_.tagged("Ukraine")) == []
+    graph = archive_.to_networkx()
+    assert sorted(graph.edges(data=True)) == [
+        ("/" + B_PATH, "/" + A_PATH, {"context": ()}),
+        ("/" + A_PATH, "/" + B_PATH, {"context": ("NATO", "Russia")}),
+    ]
+
+
+def test_the_example_file_in_an_archive(tmp_path: Path) -> None:
+    target = (
+        tmp_path
+        / "news/2016/04/20/nato-russia-relations-the-nato-russia-council-meets-for-the-first-time-in-nearly-two-years-with-ambassadors-meeting-in-brussels.md"
+    )
+    target.parent.mkdir(parents=True)
+    shutil.copy(EXAMPLE, target)
+    archive_ = Archive(tmp_path)
+    [record] = list(archive_)
+    assert record.entry == newsfmt.read(EXAMPLE)
+    assert archive_.tags()["NATO"] >= 1 and len(archive_.graph()[record.path]) == 10
+    found = {finding.code for finding in archive_.check()}
+    assert found <= {"NF302", "NF303", "NF308"}, found
+
+
+def test_between_opens_only_the_days_in_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive(
+        tmp_path,
+        {"news/2016/04/9/x.md": serialize(A).replace("2016-04-08", "2016-04-09").replace("/04/8/index", "/04/9/index")},
+    )
+    opened: list[str] = []
+    import newsfmt._archive
+
+    original = newsfmt._io.file_text
+
+    def counting(path: str, **options: object) -> str:
+        opened.append(path)
+        return original(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(newsfmt._archive, "file_text", counting)
+    found = list(Archive(tmp_path).between(datetime.date(2016, 4, 8), datetime.date(2016, 4, 9)))
+    assert [record.path for record in found] == ["/" + A_PATH, "/news/2016/04/9/x.md"]  # by date: 8 before 9
+    assert opened == [str(tmp_path / A_PATH), str(tmp_path / "news/2016/04/9/x.md")]
+    assert list(Archive(tmp_path).between(datetime.date(2017, 1, 1), datetime.date(2017, 12, 31))) == []
+
+
+def test_check_reports_every_finding_with_every_field(broken: Path) -> None:
+    findings = list(Archive(broken, max_file_size=len(SAMPLE) + 100).check())
+    root = str(broken)
+    assert findings == [
+        Finding(
+            f"{root}/news/2016/04/20/huge.md",
+            1,
+            1,
+            "NF003",
+            f"expected at most {len(SAMPLE) + 100:,} bytes, found {len(SAMPLE) + 200:,}",
+        ),
+        Finding(
+            f"{root}/news/2016/04/8/broken.md",
+            1,
+            1,
+            "NF101",
+            'expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "## Not an entry"',
+        ),
+        Finding(
+            f"{root}/news/2016/04/8/broken.md",
+            1,
+            1,
+            "NF105",
+            'expected the headline "# HEADLINE", found "## Not an entry"',
+        ),
+        Finding(f"{root}/news/2016/04/8/latin.md", 14, 8, "NF002", "expected UTF-8 text, found the byte 0xFC"),
+    ]
+    assert [f.severity for f in findings] == ["error"] * 4 and findings[0].name == "file-too-large"
+    assert list(Archive(broken, max_file_size=len(SAMPLE) + 100).check(select=["NF3"])) == []
+    with pytest.raises(ValueError, match="the selection checks no rule"):
+        list(Archive(broken).check(select=["NF1"], ignore=["NF1"]))
+
+
+def test_archive_checks_run_from_any_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive(
+        tmp_path,
+        {
+            B_PATH: serialize(B).replace("[NATO will meet Russia ]", "[NATO meets Russia ]")
+            + "2. [Later ](/news/2016/05/1/later.md)\n"
+        },
+    )
+    expected_b = [
+        (
+            str(tmp_path / B_PATH),
+            8,
+            1,
+            "NF307",
+            f'expected the title of /{A_PATH} to be its headline "NATO will meet Russia", found "NATO meets Russia"',
+        ),
+        (
+            str(tmp_path / B_PATH),
+            9,
+            1,
+            "NF308",
+            "expected a related entry dated by 2016-04-20, the archive's last day, found /news/2016/05/1/later.md",
+        ),
+    ]
+    for folder in (tmp_path, tmp_path / "news/2016", Path(tempfile.gettempdir())):
+        monkeypatch.chdir(folder)
+        assert sorted(Archive(tmp_path).check()) == expected_b
+        text = (tmp_path / B_PATH).read_text()
+        assert [tuple(f) for f in check(text, tmp_path / B_PATH)] == expected_b[1:]  # one file: no other titles
+
+
+def test_the_self_and_future_checks(tmp_path: Path) -> None:
+    text = serialize(A).replace("/04/20/nato-reopens-talks.md", "/04/8/nato-will-meet-russia.md")
+    archive(tmp_path, {A_PATH: text})
+    assert [(f.line, f.code, f.message) for f in check(text, tmp_path / A_PATH)] == [
+        (14, "NF306", f"expected a link to another entry, found /{A_PATH} itself"),
+        (
+            14,
+            "NF307",
+            f'expected the title of /{A_PATH} to be its headline "NATO will meet Russia", found "NATO reopens talks"',
+        ),
+    ]
+
+
+def test_check_of_one_text() -> None:
+    assert check(SAMPLE) == []
+    [finding] = check(SAMPLE + "\n", "entry.md")
+    assert finding == Finding(
+        "entry.md", 20, 1, "NF203", "expected the file to end after its last line, found blank lines"
+    )
+    assert str(finding) == "entry.md:20:1: NF203 expected the file to end after its last line, found blank lines"
+    assert pickle.loads(pickle.dumps(finding)) == finding and hash(finding) == hash(pickle.loads(pickle.dumps(finding)))
+    assert check("x\n")[0].path == "-"
+    assert check(SAMPLE + "\n", ignore=["NF2"]) == []
+    assert [f.code for f in check(serialize(A).replace("NATO will", "*NATO* will"), select=["NF401"])] == ["NF401"]
+
+
+def test_rules_are_public() -> None:
+    assert newsfmt.RULES["NF307"] == newsfmt.Rule(
+        "NF307",
+        "related-title",
+        "warning",
+        "a related title that is not its target's headline, or not its other links'",
+    )
+    assert all(code == rule.code and rule.severity in ("error", "warning") for code, rule in newsfmt.RULES.items())
+
+
+def test_map_runs_a_function_over_the_entries_with_or_without_the_pool(tmp_path: Path) -> None:
+    files = {
+        f"news/2016/04/8/n{number:03d}.md": serialize(A).replace("NATO will meet Russia", f"Meeting {number}")
+        for number in range(70)
+    }
+    archive(tmp_path, {**files, "news/2016/04/8/broken.md": "broken\n"})
+    one = list(Archive(tmp_path).map(newsfmt.to_dict, jobs=1))
+    two = list(Archive(tmp_path).map(newsfmt.to_dict, jobs=2))
+    assert one == two and len(one) == 72
+    assert [entry["headline"] for entry in one[:2]] == ["NATO reopens talks", "Meeting 0"]
+
+
+def test_parse_bytes_is_public_and_read_without_the_file() -> None:
+    data = EXAMPLE.read_bytes()
+    assert newsfmt.parse_bytes(data) == newsfmt.read(EXAMPLE)
+    assert newsfmt.parse_bytes(b"\xef\xbb\xbf" + data) == newsfmt.read(EXAMPLE)
+    with pytest.raises(ParseError) as error:
+        newsfmt.parse_bytes(data.replace(b"NATO", b"N\xffTO", 1), path="x.md")
+    assert (error.value.line, error.value.column, error.value.code, error.value.path) == (3, 4, "NF002", "x.md")
+
+
+# Properties over generated archives.
+
+
+@contextlib.contextmanager
+def written(entries: dict[str, Entry]) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as folder:
+        yield write_archive(Path(folder), entries)
+
+
+@settings(max_examples=200)
+@given(s.archives(max_size=8))
+def test_resolve_and_backlinks_agree(entries: dict[str, Entry]) -> None:
+    with written(entries) as root:
+        archive_ = Archive(root)
+        assert sorted(record.path for record in archive_) == sorted(entries)
+        for source, entry in entries.items():
+            for item in entry.related:
+                assert archive_.resolve(item) == entries.get(item.path)
+                assert source in archive_.backlinks(item.path)
+        for target in {item.path for entry in entries.values() for item in entry.related}:
+            for source in archive_.backlinks(target):
+                assert target in [item.path for item in entries[source].related]
+        graph = archive_.graph()
+        assert graph == {
+            path: [(item.path, item.context) for item in entry.related] for path, entry in sorted(entries.items())
+        }
+        assert archive_.tags() == collections.Counter(
+            tag for entry in entries.values() for item in entry.related for tag in item.context
+        )
+
+
+@settings(max_examples=200)
+@given(s.archives(max_size=8), s.archives(max_size=1).map(lambda a: next(iter(a.values()), None)))
+def test_between_gives_exactly_the_entries_in_range(entries: dict[str, Entry], probe: Entry | None) -> None:
+    start = datetime.date(2016, 4, 10)
+    end = probe.date if probe is not None and probe.date >= start else datetime.date(2016, 4, 20)
+    with written(entries) as root:
+        found = list(Archive(root).between(start, end))
+        assert sorted(record.path for record in found) == sorted(
+            path for path, e in entries.items() if start <= e.date <= end
+        )
+        assert [record.entry.date for record in found if record.entry] == sorted(
+            record.entry.date for record in found if record.entry
+        )
+
+
+@settings(max_examples=25)
+@given(s.archives(max_size=6, plain=True), s.archives(max_size=3))
+def test_archive_check_finds_what_validate_prints(entries: dict[str, Entry], others: dict[str, Entry]) -> None:
+    # Some files broken and some misplaced, so that every kind of finding can turn up.
+    with written(entries) as root:
+        for number, entry in enumerate(others.values()):
+            (root / "news/2016/04/1").mkdir(parents=True, exist_ok=True)
+            text = serialize(entry)
+            (root / f"news/2016/04/1/other-{number}.md").write_text(text.replace("\n\n", "\n", number % 2))
+        expected = sorted(
+            {
+                "path": os.path.relpath(f.path, root),
+                "line": f.line,
+                "column": f.column,
+                "code": f.code,
+                "name": f.name,
+                "severity": f.severity,
+                "message": f.message,
+            }.items()
+            for f in Archive(root).check()
+        )
+        for jobs in ("1", "2"):
+            printed = json.loads(run("validate", "--output-format", "json", "-j", jobs, ".", cwd=root).stdout)
+            assert sorted(finding.items() for finding in printed) == expected
+        assert sorted(Archive(root).check(jobs=2)) == sorted(Archive(root).check())
+
+
+@pytest.mark.parametrize("root", [".", "./", "archive", "archive/", "./archive/../archive"])
+def test_archive_paths_whatever_the_root_is_called(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str) -> None:
+    archive(tmp_path / "archive")
+    monkeypatch.chdir(tmp_path / "archive" if root.startswith(".") and "archive" not in root else tmp_path)
+    assert [record.path for record in Archive(root)] == ["/" + B_PATH, "/" + A_PATH]
+
+
+def test_read_bytes_of_a_file_that_grows_or_shrinks_while_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "entry.md"
+    path.write_bytes(SAMPLE.encode())
+    real_fstat = os.fstat
+
+    def lying_fstat(descriptor: int) -> os.stat_result:  # the size fstat saw, before the file changed
+        info = real_fstat(descriptor)
+        return os.stat_result((info.st_mode, *info[1:6], info.st_size + delta, *info[7:]))
+
+    monkeypatch.setattr(os, "fstat", lying_fstat)
+    for delta in (-50, 50):  # it grew by 50 bytes since, or shrank
+        assert newsfmt._io.read_bytes(str(path), 10_000) == SAMPLE.encode()
