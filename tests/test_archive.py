@@ -342,11 +342,11 @@ def test_read_bytes_of_a_file_that_grows_or_shrinks_while_read(tmp_path: Path, m
     path = tmp_path / "entry.md"
     path.write_bytes(SAMPLE.encode())
     real_fstat = os.fstat
+    for delta in (-50, 50):  # the size fstat saw: the file grew by 50 bytes since, or shrank
 
-    def lying_fstat(descriptor: int) -> os.stat_result:  # the size fstat saw, before the file changed
-        info = real_fstat(descriptor)
-        return os.stat_result((info.st_mode, *info[1:6], info.st_size + delta, *info[7:]))
+        def lying_fstat(descriptor: int, delta: int = delta) -> os.stat_result:
+            info = real_fstat(descriptor)
+            return os.stat_result((info.st_mode, *info[1:6], info.st_size + delta, *info[7:]))
 
-    monkeypatch.setattr(os, "fstat", lying_fstat)
-    for delta in (-50, 50):  # it grew by 50 bytes since, or shrank
+        monkeypatch.setattr(os, "fstat", lying_fstat)
         assert newsfmt._io.read_bytes(str(path), 10_000) == SAMPLE.encode()
