@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 
 import newsfmt
-from newsfmt import Archive, Entry, Finding, ParseError, Related, check, serialize
+from newsfmt import Archive, Entry, Finding, ParseError, Record, Related, check, serialize
 from newsfmt import strategies as s
 
 from .test_cli import A_PATH, B_PATH, A, B, archive, run
@@ -350,3 +350,22 @@ def test_read_bytes_of_a_file_that_grows_or_shrinks_while_read(tmp_path: Path, m
 
         monkeypatch.setattr(os, "fstat", lying_fstat)
         assert newsfmt._io.read_bytes(str(path), 10_000) == SAMPLE.encode()
+
+
+def test_files_lists_without_reading_and_record_reads_one_in_another_process(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive_ = Archive(broken)
+    opened: list[str] = []
+    monkeypatch.setattr(newsfmt._archive, "file_text", lambda path, **_: opened.append(path))
+    files = list(archive_.files())
+    assert opened == []
+    monkeypatch.undo()
+    names = ["news/2016/04/20/huge.md", B_PATH, "news/2016/04/8/broken.md", "news/2016/04/8/latin.md", A_PATH]
+    assert files == [str(broken / name) for name in names]
+
+    def shown(record: Record) -> tuple[object, ...]:  # a ParseError compares by identity: compare its text
+        return record.path, record.file, record.entry, str(record.error)
+
+    copy = pickle.loads(pickle.dumps(archive_))  # as a worker process receives it
+    assert [shown(copy.record(file)) for file in files] == [shown(record) for record in archive_]

@@ -141,6 +141,20 @@ class Archive:
         for file, problem in walk(self.root, self.exclude):
             yield self._record(file, problem)
 
+    def files(self) -> Iterator[str]:
+        """The file-system paths of the files ``iter`` reads, in its order, without reading them.
+
+        For engines that spread the reading over workers: each turns a path into
+        its ``Record`` with ``archive.record(file)`` (an ``Archive`` pickles).
+        """
+        for file, problem in walk(self.root, self.exclude):
+            if problem is None:
+                yield file
+
+    def record(self, file: str) -> Record:
+        """The ``Record`` of one file of the archive (a path ``files`` gave), by the archive's rules."""
+        return self._record(file)
+
     def entries(self) -> Iterator[Entry]:
         """The entries of the files that are entries, in the order of ``iter``."""
         for record in self:
