@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 
 from newsfmt import Entry, ParseError, parse, serialize
-from newsfmt._check import MAX_ERRORS, check_text
+from newsfmt._check import check_text
+from newsfmt._repair import MAX_ERRORS
 from newsfmt._rules import RULES
 
 from . import strategies as s

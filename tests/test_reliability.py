@@ -32,9 +32,10 @@ from hypothesis import strategies as st
 import newsfmt
 from newsfmt import Entry, ParseError, Related, Source, from_dict, parse, serialize, to_dict
 from newsfmt import strategies as s
-from newsfmt._check import _errors, check_text
+from newsfmt._check import check_text
 from newsfmt._cli import main
 from newsfmt._io import TEMPORARY
+from newsfmt._repair import errors
 
 from .test_cli import archive, run
 from .test_format import SAMPLE, SAMPLE_ENTRY, TOLERATED
@@ -578,7 +579,7 @@ def test_15_resuming_after_each_repair_finds_what_restarting_finds(
     try:
         parse(text)
     except ParseError as error:
-        assert _errors(text, "x.md", error) == _errors(text, "x.md", error, resume=False)
+        assert errors(text, error) == errors(text, error, resume=False)
 
 
 # Lower severity, each with its relatives.
