@@ -102,18 +102,22 @@ def test_backlinks_graph_tags_and_tagged(tmp_path: Path) -> None:
 
 
 def test_the_example_file_in_an_archive(tmp_path: Path) -> None:
-    target = (
-        tmp_path
-        / "news/2016/04/20/nato-russia-relations-the-nato-russia-council-meets-for-the-first-time-in-nearly-two-years-with-ambassadors-meeting-in-brussels.md"
-    )
+    target = tmp_path / newsfmt.read(EXAMPLE).path[1:]  # at its own path: the file name is its headline's slug
     target.parent.mkdir(parents=True)
     shutil.copy(EXAMPLE, target)
     archive_ = Archive(tmp_path)
     [record] = list(archive_)
     assert record.entry == newsfmt.read(EXAMPLE)
     assert archive_.tags()["NATO"] >= 1 and len(archive_.graph()[record.path]) == 10
-    found = {finding.code for finding in archive_.check()}
-    assert found <= {"NF302", "NF303", "NF308"}, found
+    entry = newsfmt.read(EXAMPLE)
+    assert archive_.get(record.path) == entry
+    assert [archive_.resolve(item) for item in entry.related] == [None] * 10  # its targets are not in this archive
+    assert archive_.backlinks(record.path) == [] and archive_.backlinks(entry.related[0].path) == [record.path]
+    assert [r.path for r in archive_.between(entry.date, entry.date)] == [record.path]
+    assert [r.path for r in archive_.tagged(entry.related[0].context[0])] == [record.path]
+    found = collections.Counter(finding.code for finding in archive_.check())
+    # Six targets are dated before 2016-04-20 and are missing; four after it, past the archive's last day.
+    assert found == {"NF303": 6, "NF308": 4}, found
 
 
 def test_between_opens_only_the_days_in_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,3 +373,32 @@ def test_files_lists_without_reading_and_record_reads_one_in_another_process(
 
     copy = pickle.loads(pickle.dumps(archive_))  # as a worker process receives it
     assert [shown(copy.record(file)) for file in files] == [shown(record) for record in archive_]
+
+
+def test_files_that_cannot_be_read_are_records_with_their_code(tmp_path: Path) -> None:
+    archive(tmp_path / "archive")
+    (tmp_path / "outside.md").write_text(SAMPLE)
+    day = tmp_path / "archive/news/2016/04/8"
+    (day / "gone.md").symlink_to(tmp_path / "archive/nowhere.md")
+    (day / "out.md").symlink_to(tmp_path / "outside.md")
+    os.mkfifo(day / "pipe.md")
+    (day / "folder.md").mkdir()
+    errors = {
+        record.path.rsplit("/", 1)[1]: (record.error.code, record.error.message)
+        for record in Archive(tmp_path / "archive")
+        if record.error
+    }
+    assert errors == {
+        "folder.md": ("NF004", "expected a file, found a folder"),
+        "gone.md": ("NF001", "cannot read the file: No such file or directory"),
+        "out.md": (
+            "NF006",
+            f"expected a file in the tree, found a symlink to {tmp_path}/outside.md (--follow-symlinks reads it)",
+        ),
+        "pipe.md": ("NF004", "expected a file, found a FIFO"),
+    }
+    followed = Archive(tmp_path / "archive", follow_symlinks=True)
+    assert followed.get("/news/2016/04/8/out.md") == newsfmt.parse(SAMPLE)
+    assert [r.path for r in Archive(tmp_path / "archive", exclude=["*.md"])] == []
+    assert [r.path for r in Archive(tmp_path / "archive", exclude=["8"])] == ["/" + B_PATH]  # a folder's name
+    assert [r.path for r in Archive(tmp_path / "archive", exclude=["*/04/8"])] == ["/" + B_PATH]  # or its path
