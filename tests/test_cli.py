@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from newsfmt import Entry, Related, Source, serialize
-from newsfmt._cli import _github_data, _github_property
+from newsfmt._cli.output import _github_data, _github_property
 from newsfmt._rules import RULES
 
 from .test_check import STYLE_CODES
@@ -331,7 +331,7 @@ def test_the_pre_commit_hooks_run_the_command() -> None:
 def test_the_progress_bar_shows_only_for_people_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import argparse
 
-    from newsfmt._cli import _progress
+    from newsfmt._cli.files import _progress
 
     items = [1, 2, 3]
     shown = argparse.Namespace(quiet=False, no_progress=False)

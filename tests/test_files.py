@@ -13,7 +13,8 @@ import pytest
 
 import newsfmt
 from newsfmt import ParseError
-from newsfmt._cli import FileJob, _check_file
+from newsfmt._cli.files import FileJob
+from newsfmt._cli.validate import _check_file
 
 from .test_cli import A_PATH, archive, codes, run
 from .test_format import SAMPLE
@@ -127,14 +128,14 @@ def die_on_poison(source: FileJob) -> tuple[list[newsfmt._check.Finding], newsfm
 def test_a_worker_that_dies_on_one_file_costs_only_that_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import newsfmt._cli
+    import newsfmt._cli.validate
 
     files = {f"news/2016/04/8/entry-{number:03d}.md": SAMPLE for number in range(100)}
     files["news/2016/04/8/entry-050-poison.md"] = SAMPLE.replace("### Source:", "### Sources:")
     files["news/2016/04/8/entry-090.md"] = SAMPLE.replace("### Source:", "### Sources:")
     archive(tmp_path, files)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(newsfmt._cli, "_check_file", die_on_poison)  # forked workers inherit it
+    monkeypatch.setattr(newsfmt._cli.validate, "_check_file", die_on_poison)  # forked workers inherit it
     code = newsfmt._cli.main(["validate", "--jobs", "2", "--ignore", "NF3", "-q"])
     lines = capsys.readouterr().out.splitlines()
     assert lines == [

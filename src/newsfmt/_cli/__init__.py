@@ -1,0 +1,108 @@
+"""The newsfmt command: arguments, and the subcommands validate, fmt, to-json and from-json (a module each)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from .. import __version__
+from .._config import ConfigError
+from .._io import MAX_SIZE
+from .convert import _from_json, _to_json
+from .fmt import _fmt
+from .output import FORMATS
+from .usage import UsageError, _positive
+from .validate import _validate
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_stdio()
+    arguments = _arguments().parse_args(argv)
+    try:
+        result: int = arguments.run(arguments)
+        return result
+    except (UsageError, ConfigError) as error:
+        print(f"newsfmt: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1
+    except OSError as error:  # an output that cannot be written, a folder that cannot be made
+        print(f"newsfmt: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug: one line, not a traceback
+        print(f"newsfmt: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+def _utf8_stdio() -> None:
+    """Findings, JSON and entries are UTF-8 on standard output and error, whatever the locale says.
+
+    Standard input is read as bytes and decoded as UTF-8 where it is read.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, measuring the terminal with os rather than importing shutil on every run."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = os.get_terminal_size(sys.stderr.fileno()).columns - 2
+        except (OSError, ValueError):
+            width = 78
+        super().__init__(prog, width=width)
+
+
+def _arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsfmt", description="Validate, format and convert news-entry files.", formatter_class=_Formatter
+    )
+    parser.add_argument("--version", action="version", version=f"newsfmt {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help, formatter_class=_Formatter)
+        sub.set_defaults(run=run)
+        return sub
+
+    def with_paths(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); - reads stdin")
+        sub.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths that match")
+        sub.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
+        sub.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, help="processes (default: cores)")
+        sub.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+        sub.add_argument("--no-progress", action="store_true", help="no progress bar")
+        sub.add_argument("--max-file-size", type=_positive, metavar="BYTES", help=f"default: {MAX_SIZE:,}")
+        sub.add_argument("--follow-symlinks", action="store_true", help="read symlinks that lead out of the tree")
+
+    validate = command("validate", _validate, "Report every problem in entry files.")
+    with_paths(validate)
+    validate.add_argument("--select", metavar="CODES", help="codes or prefixes to report, comma-separated")
+    validate.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report, comma-separated")
+    validate.add_argument("--strict", action="store_true", default=None, help="warnings fail the run too")
+    validate.add_argument("--output-format", choices=FORMATS, help="default: github on GitHub Actions, else concise")
+
+    fmt = command("fmt", _fmt, "Rewrite entry files that parse but are not canonical.")
+    with_paths(fmt)
+    fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+    fmt.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
+
+    to_json = command("to-json", _to_json, "Write entries as JSON Lines or a JSON array.")
+    with_paths(to_json)
+    to_json.add_argument("--format", choices=("jsonl", "json"), default="jsonl", help="default: jsonl")
+    to_json.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    to_json.add_argument("--skip-invalid", action="store_true", help="invalid files do not fail the run")
+
+    from_json = command("from-json", _from_json, "Write entries from JSON Lines or an array as canonical files.")
+    from_json.add_argument("file", metavar="FILE", help="JSON Lines or a JSON array; - reads stdin")
+    from_json.add_argument("--out-dir", required=True, metavar="ROOT", help="write ROOT/news/YYYY/MM/D/SLUG.md")
+    from_json.add_argument("--overwrite", action="store_true", help="replace existing files that differ")
+    from_json.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    return parser
