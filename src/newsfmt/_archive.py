@@ -274,14 +274,14 @@ class Archive:
         pool. Findings name files by their file-system path, in the order of ``iter``.
         """
         selection = Selection.of(select, ignore)
-        settings = _Settings(self._tree, self.follow_symlinks, self.max_file_size, selection.markdown)
+        settings = _Settings(self._tree, self.follow_symlinks, self.max_file_size, selection.markdown, selection.titles)
         work = [(file, problem, settings) for file, problem in walk(self.root, self.exclude)]
         all_links = []
         for findings, links in run_all(_check_one, work, jobs, _check_died):
             yield from (finding for finding in findings if selection.wants(finding.code))
             if links is not None:
                 all_links.append(links)
-        if selection.wants("NF307"):
+        if selection.titles:
             yield from links_findings(all_links)
 
     def map(self, function: Callable[[Entry], R], *, jobs: int = 1) -> Iterator[R]:
@@ -290,7 +290,7 @@ class Archive:
         With ``jobs`` above 1 it runs in that many processes of the command's pool,
         so ``function`` must be picklable (defined at the top level of a module).
         """
-        settings = _Settings(self._tree, self.follow_symlinks, self.max_file_size, False)
+        settings = _Settings(self._tree, self.follow_symlinks, self.max_file_size, False, False)
         work = [(function, file, settings) for file, problem in walk(self.root, self.exclude) if problem is None]
         for done, result in run_all(_map_one, work, jobs, _map_died):
             if done:
@@ -304,6 +304,7 @@ class _Settings(NamedTuple):
     follow_symlinks: bool
     max_file_size: int
     markdown: bool
+    titles: bool
 
 
 def _text(file: str, settings: _Settings) -> str:
@@ -321,7 +322,7 @@ def _check_one(item: tuple[str, str | None, _Settings]) -> tuple[list[Finding], 
     except ParseError as error:
         return [Finding(file, error.line, error.column, error.code, error.message)], None
     try:
-        _, findings, links = check_with_links(text, file, markdown=settings.markdown)
+        _, findings, links = check_with_links(text, file, markdown=settings.markdown, links=settings.titles)
     except Exception as error:  # a bug in newsfmt: reported against the file, and the run goes on
         return [Finding(file, 1, 1, "NF000", f"{type(error).__name__}: {error}")], None
     return findings, links

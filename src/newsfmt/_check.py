@@ -87,7 +87,7 @@ def check(
     """
     selection = Selection.of(select, ignore)
     name = "-" if path is None else os.fspath(path)
-    _, findings, links = check_with_links(text, name, markdown=selection.markdown)
+    _, findings, links = check_with_links(text, name, markdown=selection.markdown, links=selection.titles)
     found = [finding for finding in findings if selection.wants(finding.code)]
     if links is not None and selection.wants("NF307"):
         found.extend(links_findings([links]))  # one file: its own links to itself
@@ -114,19 +114,19 @@ class Links(NamedTuple):
 
 
 def check_with_links(
-    text: str, path: str, *, markdown: bool = False
+    text: str, path: str, *, markdown: bool = False, links: bool = False
 ) -> tuple[Entry | None, list[Finding], Links | None]:
-    """``check_text``, and the file's ``Links`` when it parses and stands in a news/YYYY/MM/D/ folder."""
+    """``check_text``, and with ``links`` the file's ``Links`` when it parses and stands in a news/YYYY/MM/D/ folder."""
     try:
         entry = parse(text)
     except ParseError as error:
         return None, [Finding(path, *problem) for problem in errors(text, error)], None
-    links: list[Links] = []
-    findings = _style(text, path, entry, links)
+    found_links: list[Links] | None = [] if links else None
+    findings = _style(text, path, entry, found_links)
     if markdown:
         findings.extend(_markdown_findings(text, path, entry))
         findings.sort(key=lambda finding: (finding.line, finding.column))
-    return entry, findings, links[0] if links else None
+    return entry, findings, found_links[0] if found_links else None
 
 
 def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
@@ -149,7 +149,7 @@ def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
     return findings
 
 
-def _style(text: str, path: str, entry: Entry, links: list[Links]) -> list[Finding]:
+def _style(text: str, path: str, entry: Entry, links: list[Links] | None) -> list[Finding]:
     canonical_text = serialize(entry)
     canonical = canonical_text.split("\n")[:-1]
     if text == canonical_text:  # most files: each line is where the canonical layout puts it
@@ -284,13 +284,13 @@ def _unpadded(date_line: str) -> str:
 
 
 def _archive(
-    path: str, entry: Entry, line_of: dict[int, int], canonical: list[str], links: list[Links]
+    path: str, entry: Entry, line_of: dict[int, int], canonical: list[str], links: list[Links] | None
 ) -> list[Finding]:
     """Checks that need the file's place in a news/YYYY/MM/D/ tree, and duplicate links.
 
     ``line_of`` maps the index of each non-blank line of the canonical text to
-    its index in the file. The file's ``Links`` go to ``links`` for the checks
-    that compare files with each other (NF307).
+    its index in the file. The file's ``Links`` go to ``links``, when it is a
+    list, for the check that compares files with each other (NF307).
     """
     findings = []
     headline_line = line_of[2] + 1
@@ -337,7 +337,8 @@ def _archive(
     related = []
     for index, item in enumerate(entry.related):
         line = line_of[related_at + index] + 1
-        related.append((line, item.path, item.title))
+        if links is not None:
+            related.append((line, item.path, item.title))
         if item.path == own:
             findings.append(Finding(path, line, 1, "NF306", f"expected a link to another entry, found {own} itself"))
             continue
@@ -351,7 +352,8 @@ def _archive(
             found = names if isinstance(names, str) else "found no such file"
             message = f"expected the related entry {item.path} in the archive, {found}"
             findings.append(Finding(path, line, 1, "NF303", message))
-    links.append(Links(root, own, path, entry.headline, tuple(related)))
+    if links is not None:
+        links.append(Links(root, own, path, entry.headline, tuple(related)))
     return findings
 
 

@@ -169,8 +169,13 @@ _ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, 0x85]} | {
 }
 
 
+_TO_ESCAPE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+
+
 def shown(path: str) -> str:
     """A path as messages print it: undecodable bytes of a name as \\x escapes, and so every control character."""
+    if _TO_ESCAPE.search(path) is None:  # most paths: the same string, not a copy
+        return path
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:

@@ -114,6 +114,7 @@ def is_real_day(day: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)  # Related.date, per related item of an archive: few distinct days
 def _date_of(day: str) -> datetime.date:
     year, month, day_of_month = day.split("/")
     return datetime.date(int(year), int(month), int(day_of_month))

@@ -91,14 +91,16 @@ RULES = {
 class Selection:
     """Which rules a run reports: codes or prefixes selected, less those ignored, as ``--select``/``--ignore`` say.
 
-    The Markdown checks (NF4xx) run only when a selected code or prefix names
-    them (``NF4``, ``NF401``), since they render every file: the default ``NF``
-    does not. NF000 (newsfmt failed) is always reported.
+    The costly checks run only when a selected code or prefix names them, the
+    default ``NF`` does not: the Markdown checks (NF4xx: ``NF4``, ``NF401``), which
+    render every file, and NF307 (``NF3``, ``NF307``), which keeps every related
+    title of the run to compare them. NF000 (newsfmt failed) is always reported.
     """
 
     select: tuple[str, ...]
     ignore: tuple[str, ...]
-    markdown: bool
+    markdown: bool = False  # whether any NF4xx is wanted: render the entries with markdown-it-py
+    titles: bool = False  # whether NF307 is wanted: keep the related titles of every file
 
     @classmethod
     def of(cls, select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> Selection:
@@ -108,16 +110,23 @@ class Selection:
         unknown = [code for code in (*chosen, *ignored) if not any(rule.startswith(code) for rule in RULES)]
         if unknown:
             raise ValueError(f"no rule has the code or prefix {', '.join(repr(code) for code in unknown)}")
-        selection = cls(chosen, ignored, False)
+        selection = cls(chosen, ignored)
         if not any(selection.wants(code) for code in RULES if code != "NF000"):
             raise ValueError("the selection checks no rule: select names none, or ignore removes every one it names")
-        named = [code for code in chosen if code.startswith("NF4")]
-        markdown = any(code.startswith(tuple(named)) and selection.wants(code) for code in RULES) if named else False
-        return cls(chosen, ignored, markdown)
+        markdown = any(selection.wants(code) for code in RULES if code.startswith("NF4"))
+        return cls(chosen, ignored, markdown, selection.wants("NF307"))
 
     def wants(self, code: str) -> bool:
         """Whether a finding of this code is reported."""
-        return code == "NF000" or (code.startswith(self.select) and not code.startswith(self.ignore or ("\0",)))
+        if code == "NF000":
+            return True
+        if not code.startswith(self.select) or code.startswith(self.ignore or ("\0",)):
+            return False
+        return code not in OPT_IN or any(code.startswith(p) for p in self.select if len(p) > len("NF"))
+
+
+# Checks that cost much more than the others: a selection runs them only when it names them.
+OPT_IN = frozenset({"NF307", "NF401", "NF402", "NF403", "NF404", "NF405"})
 
 
 def _codes(codes: Iterable[str]) -> tuple[str, ...]:

@@ -67,18 +67,22 @@ class FileJob(NamedTuple):
     markdown: bool = False  # check with markdown-it-py too (NF4xx)
     data: bytes | None = None  # standard input's bytes, read by the main process: a worker's stdin is not it
     problem: str | None = None  # a folder that could not be listed: reported as NF001
+    titles: bool = False  # return the related titles, for NF307
 
 
-def _jobs(arguments: argparse.Namespace, settings: Settings, markdown: bool = False) -> list[FileJob]:
+def _jobs(
+    arguments: argparse.Namespace, settings: Settings, markdown: bool = False, titles: bool = False
+) -> list[FileJob]:
     excludes = [*settings.exclude, *arguments.exclude]
     max_size = arguments.max_file_size or settings.max_file_size or MAX_SIZE
     follow = arguments.follow_symlinks
     jobs = []
     if "-" in arguments.paths:
         data = sys.stdin.buffer.read(max_size + 1)
-        jobs.append(FileJob("-", _shown(arguments.stdin_filename or "-"), None, max_size, follow, markdown, data))
+        name = _shown(arguments.stdin_filename or "-")
+        jobs.append(FileJob("-", name, None, max_size, follow, markdown, data, titles=titles))
     for path, tree, problem in discover(arguments.paths, excludes):
-        jobs.append(FileJob(path, _shown(path), tree, max_size, follow, markdown, problem=problem))
+        jobs.append(FileJob(path, _shown(path), tree, max_size, follow, markdown, problem=problem, titles=titles))
     return jobs
 
 

@@ -24,7 +24,7 @@ def _check_file(job: FileJob) -> tuple[list[Finding], Links | None]:
         text, problem = _read_text(job)
         if text is None:
             return ([problem] if problem else []), None
-        _, findings, links = check_with_links(text, job.name, markdown=job.markdown)
+        _, findings, links = check_with_links(text, job.name, markdown=job.markdown, links=job.titles)
         return findings, links
     except Exception as error:  # a bug in newsfmt: report it against the file, and go on
         return [Finding(job.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")], None
@@ -40,7 +40,7 @@ def _validate(arguments: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     strict = arguments.strict if arguments.strict is not None else bool(settings.strict)
     output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
-    items = _jobs(arguments, settings, selection.markdown)
+    items = _jobs(arguments, settings, selection.markdown, selection.titles)
     findings: list[Finding] = []
     all_links: list[Links] = []
     results = run_all(_check_file, items, arguments.jobs, _check_died)
@@ -48,7 +48,7 @@ def _validate(arguments: argparse.Namespace) -> int:
         findings.extend(finding for finding in found if selection.wants(finding.code))
         if links is not None:
             all_links.append(links)
-    if selection.wants("NF307"):
+    if selection.titles:
         findings.extend(links_findings(all_links))
     findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
     _WRITERS[output_format](findings, sys.stdout)
