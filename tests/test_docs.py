@@ -76,11 +76,16 @@ def commands(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def run_console(block: Block, page: str, folder: Path) -> None:
+def run_console(block: Block, page: str) -> None:
+    """Each command of the block in a shell of its own, in the current folder; "$ cd DIR" changes it, as a shell would."""
     skipped = ("GITHUB_ACTIONS", "PYTHONUNBUFFERED")  # as on a reader's machine
     environment = {key: value for key, value in os.environ.items() if key not in skipped}
     environment["PATH"] = os.path.dirname(sys.executable) + os.pathsep + environment["PATH"]
     for command, expected in commands(block.text):
+        if command.startswith("cd ") and " " not in command[3:]:
+            os.chdir(command[3:])
+            continue
+        folder = Path.cwd()
         result = subprocess.run(
             ["bash", "-c", command],
             cwd=folder,
@@ -112,15 +117,23 @@ def test_the_recipes_run_as_written(page: str, tmp_path: Path, monkeypatch: pyte
     needs = sorted(set(re.findall(r"^>>> import (pandas|duckdb|dask)\b", text, re.MULTILINE)))
     for module in needs:
         pytest.importorskip(module, reason=f'{page} needs {module}: pip install -e ".[cookbook]"')
-    (tmp_path / "examples").mkdir()
-    shutil.copy(Path(__file__).parent.parent / "examples" / "make_archive.py", tmp_path / "examples")
+    # A clone, as the reader has one: the files the page may touch, committed.
+    root = Path(__file__).parent.parent
+    for name in ["pyproject.toml", ".gitignore", "README.md", "examples/make_archive.py"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / name, tmp_path / name)
+    git = ["git", "-c", "user.name=newsfmt", "-c", "user.email=newsfmt@example.com", "-c", "init.defaultBranch=main"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "clone"]):
+        subprocess.run([*git, *command], cwd=tmp_path, check=True)
     monkeypatch.chdir(tmp_path)
     names: dict[str, object] = {}
     for block in blocks(text):
         if block.language == "console":
-            run_console(block, page, tmp_path)
+            run_console(block, page)
         else:
             run_python(block, page, names)
+    status = subprocess.run([*git, "status", "--porcelain"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert status.stdout == "", f"{page} changed the reader's clone:\n{status.stdout}"
 
 
 def test_the_pages_that_run_have_blocks_to_run() -> None:
