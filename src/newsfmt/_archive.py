@@ -16,7 +16,7 @@ from ._check import Finding, Links, check_with_links, links_findings
 from ._errors import ParseError
 from ._io import MAX_SIZE, file_text, parse_text
 from ._model import Entry, Related
-from ._pool import run_all
+from ._pool import DIED, run_all
 from ._rules import Selection
 
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"})
@@ -288,7 +288,8 @@ class Archive:
         """``function(entry)`` of each entry, in the order of ``iter``; files that are not entries are passed over.
 
         With ``jobs`` above 1 it runs in that many processes of the command's pool,
-        so ``function`` must be picklable (defined at the top level of a module).
+        so ``function`` must be picklable (defined at the top level of a module);
+        a file whose worker process dies twice raises ``RuntimeError`` naming it.
         """
         settings = _Settings(self._tree, self.follow_symlinks, self.max_file_size, False, False)
         work = [(function, file, settings) for file, problem in walk(self.root, self.exclude) if problem is None]
@@ -343,9 +344,6 @@ def _map_one(item: tuple[Callable[[Entry], R], str, _Settings]) -> tuple[bool, R
 
 def _map_died(item: tuple[Callable[[Entry], R], str, _Settings]) -> tuple[bool, R | None]:
     raise RuntimeError(f"{item[1]}: {DIED}")
-
-
-DIED = "the worker process died on this file"
 
 
 def _listed(folder: str, pattern: re.Pattern[str], key: Callable[[str], Any]) -> list[str]:

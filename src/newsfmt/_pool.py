@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
+DIED = "the worker process died on this file"  # what stands for the result of a file that kills its worker
 POOL_THRESHOLD = 64  # fewer items than this run in the main process: a pool costs more to start
 BATCH = 32
 T = TypeVar("T")

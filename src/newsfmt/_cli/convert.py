@@ -28,8 +28,8 @@ from .._io import (
 from .._io import shown as _shown
 from .._model import DAY_PAGE, Entry
 from .._parser import parse
-from .._pool import run_all
-from .files import _DIED, FileJob, _jobs, _progress, _read_text, _reason
+from .._pool import DIED, run_all
+from .files import FileJob, _jobs, _progress, _read_text, _reason
 from .output import _concise, _count, _summary
 from .usage import UsageError
 
@@ -37,7 +37,7 @@ _SLUG_FILE = re.compile(rf"(?!{DAY_PAGE}\.md)[a-z0-9-]+\.md")
 
 
 def _entry_died(job: FileJob) -> tuple[str, None, str]:
-    return job.name, None, f"{job.name}:1:1: NF000 {_DIED}"
+    return job.name, None, f"{job.name}:1:1: NF000 {DIED}"
 
 
 def _entry_of_file(job: FileJob) -> tuple[str, dict[str, Any] | None, str]:

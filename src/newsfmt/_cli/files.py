@@ -45,9 +45,6 @@ def discover(paths: Sequence[str], excludes: Sequence[str]) -> list[tuple[str, s
     return [(path, tree, problem) for path, (tree, problem) in sorted(found.items())]
 
 
-_DIED = "the worker process died on this file"
-
-
 def _progress(items: Iterable[T], total: int, arguments: argparse.Namespace, for_people: bool) -> Iterable[T]:
     if arguments.quiet or arguments.no_progress or not for_people or total < 2 or not sys.stderr.isatty():
         return items

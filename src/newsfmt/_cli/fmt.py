@@ -14,14 +14,14 @@ from .._io import (
     write,
 )
 from .._parser import parse
-from .._pool import run_all
+from .._pool import DIED, run_all
 from .._serialize import serialize
-from .files import _DIED, FileJob, _jobs, _progress, _read_text, _reason
+from .files import FileJob, _jobs, _progress, _read_text, _reason
 from .output import _concise, _count, _summary
 
 
 def _format_died(item: tuple[FileJob, bool]) -> tuple[str, str, str]:
-    return item[0].name, "failed", f"{item[0].name}:1:1: NF000 {_DIED}"
+    return item[0].name, "failed", f"{item[0].name}:1:1: NF000 {DIED}"
 
 
 def _format_file(item: tuple[FileJob, bool]) -> tuple[str, str, str]:

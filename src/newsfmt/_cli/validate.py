@@ -8,15 +8,15 @@ import sys
 
 from .._check import Finding, Links, check_with_links, links_findings
 from .._config import find
-from .._pool import run_all
+from .._pool import DIED, run_all
 from .._rules import Selection
-from .files import _DIED, FileJob, _jobs, _progress, _read_text
+from .files import FileJob, _jobs, _progress, _read_text
 from .output import _WRITERS, _count, _summary
 from .usage import UsageError, _selection
 
 
 def _check_died(job: FileJob) -> tuple[list[Finding], Links | None]:
-    return [Finding(job.name, 1, 1, "NF000", _DIED)], None
+    return [Finding(job.name, 1, 1, "NF000", DIED)], None
 
 
 def _check_file(job: FileJob) -> tuple[list[Finding], Links | None]:
