@@ -1,9 +1,13 @@
 """Hypothesis profiles: "default" is what README's test command and CI run; "dev" is quick."""
 
 import os
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # The fuzz harness is a script folder, not a package: its checks serve the tests too.
@@ -21,3 +25,15 @@ settings.register_profile(
 )
 settings.register_profile("dev", parent=settings.get_profile("default"), max_examples=100)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A temporary folder that an unprivileged user may enter (pytest's tmp_path is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="newsfmt-"))
+    folder.chmod(0o777)
+    yield folder
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+    subprocess.run(["rm", "-rf", str(folder)], check=True)

@@ -16,8 +16,9 @@ from newsfmt import ParseError
 from newsfmt._cli.files import FileJob
 from newsfmt._cli.validate import _check_file
 
-from .test_cli import A_PATH, archive, codes, run
+from .test_cli import A_PATH, B_PATH, archive, codes, run
 from .test_format import SAMPLE
+from .test_reliability import NOBODY, in_process
 
 
 def test_a_symlink_loop_ends_the_search_and_a_looping_file_is_unreadable(tmp_path: Path) -> None:
@@ -111,11 +112,17 @@ def test_a_file_that_vanished_is_reported() -> None:
     assert (finding.code, finding.message) == ("NF001", "cannot read the file: No such file or directory")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its permissions")
-def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
-    archive(tmp_path)
-    (tmp_path / A_PATH).chmod(0)
-    assert codes(run("validate", cwd=tmp_path)) == ["NF001"]
+def test_an_unreadable_file_is_reported(shared_tmp: Path) -> None:
+    # As the unprivileged user 65534 when the suite runs as root, who reads any file whatever its mode.
+    archive(shared_tmp)
+    for folder in [shared_tmp / "news", shared_tmp / "news/2016", shared_tmp / "news/2016/04"]:
+        folder.chmod(0o755)
+    (shared_tmp / "news/2016/04/20").chmod(0o755)
+    (shared_tmp / "news/2016/04/8").chmod(0o755)
+    (shared_tmp / B_PATH).chmod(0o644)
+    (shared_tmp / A_PATH).chmod(0)
+    code, out, _ = in_process("validate", "--ignore", "NF3", cwd=shared_tmp, user=NOBODY)
+    assert (code, out) == (1, f"{A_PATH}:1:1: NF001 cannot read the file: Permission denied\n")
 
 
 def die_on_poison(source: FileJob) -> tuple[list[newsfmt._check.Finding], newsfmt._check.Links | None]:

@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,18 +73,6 @@ def in_process(*args: str, cwd: Path, stdin: bytes = b"", user: int | None = Non
         out.seek(0)
         err.seek(0)
         return os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode()
-
-
-@pytest.fixture
-def shared_tmp() -> Iterator[Path]:
-    """A temporary folder that an unprivileged user may enter (pytest's tmp_path is root's alone)."""
-    folder = Path(tempfile.mkdtemp(prefix="newsfmt-"))
-    folder.chmod(0o777)
-    yield folder
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_dir() and not path.is_symlink():
-            path.chmod(0o755)
-    subprocess.run(["rm", "-rf", str(folder)], check=True)
 
 
 # 1. fmt, write() and from-json --overwrite wrote a symlink's 0o777 onto the file.
