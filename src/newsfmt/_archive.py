@@ -6,13 +6,12 @@ import collections
 import datetime
 import fnmatch
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar, cast
 
 import attrs
 
-from ._check import Finding, Links, check_with_links, links_findings
+from ._check import DAY, MONTH, YEAR, Finding, Links, check_with_links, links_findings, listed
 from ._errors import ParseError
 from ._io import MAX_SIZE, file_text, parse_text
 from ._model import Entry, Related
@@ -20,7 +19,6 @@ from ._pool import DIED, run_all
 from ._rules import Selection
 
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"})
-_YEAR, _MONTH, _DAY = re.compile(r"[0-9]{4}"), re.compile(r"[0-9]{2}"), re.compile(r"[1-9][0-9]?")
 R = TypeVar("R")
 
 
@@ -205,11 +203,11 @@ class Archive:
         days in range, and one read a file in them.
         """
         news = os.path.join(self.root, "news")
-        for year in _listed(news, _YEAR, int):
+        for year in listed(news, YEAR):
             if not start.year <= int(year) <= end.year:
                 continue
-            for month in _listed(os.path.join(news, year), _MONTH, int):
-                for day in _listed(os.path.join(news, year, month), _DAY, int):
+            for month in listed(os.path.join(news, year), MONTH):
+                for day in listed(os.path.join(news, year, month), DAY):
                     try:
                         date = datetime.date(int(year), int(month), int(day))
                     except ValueError:
@@ -344,13 +342,6 @@ def _map_one(item: tuple[Callable[[Entry], R], str, _Settings]) -> tuple[bool, R
 
 def _map_died(item: tuple[Callable[[Entry], R], str, _Settings]) -> tuple[bool, R | None]:
     raise RuntimeError(f"{item[1]}: {DIED}")
-
-
-def _listed(folder: str, pattern: re.Pattern[str], key: Callable[[str], Any]) -> list[str]:
-    try:
-        return sorted((name for name in os.listdir(folder) if pattern.fullmatch(name)), key=key)
-    except OSError:
-        return []
 
 
 @attrs.frozen

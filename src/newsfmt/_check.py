@@ -25,9 +25,8 @@ from ._rules import RULES, Selection
 from ._serialize import serialize
 
 _ITEM_NUMBER = re.compile(r"[0-9]+(?=\.)")
-_FOLDER = re.compile(r"[0-9]{4}")
-_MONTH = re.compile(r"[0-9]{2}")
-_DAY = re.compile(r"[1-9][0-9]?")
+# The folders of news/YYYY/MM/D/.
+YEAR, MONTH, DAY = re.compile(r"[0-9]{4}"), re.compile(r"[0-9]{2}"), re.compile(r"[1-9][0-9]?")
 
 
 class Finding(NamedTuple):
@@ -89,7 +88,7 @@ def check(
     name = "-" if path is None else os.fspath(path)
     _, findings, links = check_with_links(text, name, markdown=selection.markdown, links=selection.titles)
     found = [finding for finding in findings if selection.wants(finding.code)]
-    if links is not None and selection.wants("NF307"):
+    if links is not None:  # returned only when the selection wants NF307
         found.extend(links_findings([links]))  # one file: its own links to itself
     return sorted(found, key=lambda finding: (finding.line, finding.column))
 
@@ -307,7 +306,7 @@ def _archive(
                 findings.append(Finding(path, line_of[first + index] + 1, 1, code, message))
             seen.add(value)
     parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
-    if len(parts) < 6 or parts[-5] != "news" or not _FOLDER.fullmatch(parts[-4]):
+    if len(parts) < 6 or parts[-5] != "news" or not YEAR.fullmatch(parts[-4]):
         return findings
     year, month, day, name = parts[-4:]
     if (year, month, day) != (f"{entry.date.year:04d}", f"{entry.date.month:02d}", str(entry.date.day)):
@@ -357,21 +356,23 @@ def _archive(
     return findings
 
 
+def listed(folder: str, pattern: re.Pattern[str], *, reverse: bool = False) -> list[str]:
+    """The names in ``folder`` that ``pattern`` matches whole, as numbers in order; none if it cannot be listed."""
+    try:
+        names = [name for name in os.listdir(folder) if pattern.fullmatch(name)]
+    except OSError:
+        return []
+    return sorted(names, key=int, reverse=reverse)
+
+
 @functools.lru_cache(maxsize=64)
 def last_day(root: str) -> datetime.date | None:
     """The latest news/YYYY/MM/D/ folder of the archive at ``root`` that is a date: three listings, once a process."""
 
-    def latest(folder: str, pattern: re.Pattern[str], key: type[int] | None) -> list[str]:
-        try:
-            names = [name for name in os.listdir(folder) if pattern.fullmatch(name)]
-        except OSError:
-            return []
-        return sorted(names, key=key, reverse=True)
-
     news = os.path.join(root, "news")
-    for year in latest(news, _FOLDER, None):
-        for month in latest(os.path.join(news, year), _MONTH, None):
-            for day in latest(os.path.join(news, year, month), _DAY, int):
+    for year in listed(news, YEAR, reverse=True):
+        for month in listed(os.path.join(news, year), MONTH, reverse=True):
+            for day in listed(os.path.join(news, year, month), DAY, reverse=True):
                 with contextlib.suppress(ValueError):
                     return datetime.date(int(year), int(month), int(day))
     return None

@@ -84,8 +84,7 @@ def read_bytes(name: str, max_size: int) -> bytes:
             size += len(chunks[-1])
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
-        if descriptor >= 0:
-            os.close(descriptor)
+        os.close(descriptor)
     if len(data) > max_size:
         raise FileProblem("NF003", f"expected at most {max_size:,} bytes, found more")
     return data
@@ -147,7 +146,7 @@ def file_text(path: str, *, max_size: int = MAX_SIZE, tree: str | None = None, f
         raise ParseError("expected a UTF-8 file name; the file is not read", 1, 1, path, code="NF005") from None
     if tree is not None and not follow_symlinks and os.path.islink(path):
         real = os.path.realpath(path)
-        if os.path.commonpath([real, tree]) != tree:
+        if not _inside(real, tree):
             message = f"expected a file in the tree, found a symlink to {shown(real)} (--follow-symlinks reads it)"
             raise ParseError(message, 1, 1, path, code="NF006")
     try:
