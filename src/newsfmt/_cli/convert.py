@@ -126,8 +126,6 @@ def _records(text: str) -> Iterator[tuple[str, Any]]:
             raise UsageError(f"line {error.lineno}: not JSON: {error.msg}") from None
         except RecursionError:
             raise UsageError("not JSON that newsfmt can read: nested too deeply") from None
-        if not isinstance(values, list):
-            raise UsageError("expected a JSON array of records, found more after it")
         yield from ((f"[{index}]", value) for index, value in enumerate(values))
         return
     for number, line in enumerate(text.split("\n"), 1):
