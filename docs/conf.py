@@ -27,5 +27,5 @@ autodoc_typehints = "signature"
 # for their inventories, so references to them are left unresolved on purpose.
 nitpick_ignore_regex = [
     ("py:class", r"(datetime|os|collections|collections\.abc|typing|hypothesis\.strategies|markdown_it)\..*"),
-    ("py:class", r"(str|int|bool|dict|list|tuple|bytes|object|type|Any|T|newsfmt\._archive\.R)"),
+    ("py:class", r"(str|int|bool|dict|list|tuple|bytes|object|type|Any|T|newsfmt\._(archive|files)\.R|TextIO|BinaryIO)"),
 ]

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -126,15 +127,13 @@ def test_between_opens_only_the_days_in_range(tmp_path: Path, monkeypatch: pytes
         {"news/2016/04/9/x.md": serialize(A).replace("2016-04-08", "2016-04-09").replace("/04/8/index", "/04/9/index")},
     )
     opened: list[str] = []
-    import newsfmt._archive
+    original = os.open
 
-    original = newsfmt._io.file_text
-
-    def counting(path: str, **options: object) -> str:
+    def counting(path: str, *arguments: Any, **options: Any) -> int:  # every file read goes through os.open
         opened.append(path)
-        return original(path, **options)  # type: ignore[arg-type]
+        return original(path, *arguments, **options)
 
-    monkeypatch.setattr(newsfmt._archive, "file_text", counting)
+    monkeypatch.setattr(os, "open", counting)
     found = list(Archive(tmp_path).between(datetime.date(2016, 4, 8), datetime.date(2016, 4, 9)))
     assert [record.path for record in found] == ["/" + A_PATH, "/news/2016/04/9/x.md"]  # by date: 8 before 9
     assert opened == [str(tmp_path / A_PATH), str(tmp_path / "news/2016/04/9/x.md")]
@@ -355,7 +354,7 @@ def test_files_lists_without_reading_and_record_reads_one_in_another_process(
 ) -> None:
     archive_ = Archive(broken)
     opened: list[str] = []
-    monkeypatch.setattr(newsfmt._archive, "file_text", lambda path, **_: opened.append(path))
+    monkeypatch.setattr(os, "open", lambda path, *_, **__: opened.append(path))
     files = list(archive_.files())
     assert opened == []
     monkeypatch.undo()

@@ -331,17 +331,21 @@ def test_the_pre_commit_hooks_run_the_command() -> None:
 def test_the_progress_bar_shows_only_for_people_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import argparse
 
-    from newsfmt._cli.files import _progress
+    from newsfmt._cli.files import show_progress
+    from newsfmt._files import _shown_progress
 
     items = [1, 2, 3]
     shown = argparse.Namespace(quiet=False, no_progress=False)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    assert type(_progress(items, 3, shown, for_people=True)).__name__ == "tqdm"
-    assert _progress(items, 3, shown, for_people=False) is items  # json, github, sarif
-    assert _progress(items, 3, argparse.Namespace(quiet=True, no_progress=False), True) is items
-    assert _progress(items, 3, argparse.Namespace(quiet=False, no_progress=True), True) is items
+    assert show_progress(shown, for_people=True)
+    assert not show_progress(shown, for_people=False)  # json, github, sarif
+    assert not show_progress(argparse.Namespace(quiet=True, no_progress=False), True)
+    assert not show_progress(argparse.Namespace(quiet=False, no_progress=True), True)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
-    assert _progress(items, 3, shown, for_people=True) is items
+    assert not show_progress(shown, for_people=True)
+    assert type(_shown_progress(items, 3, True)).__name__ == "tqdm"
+    assert _shown_progress(items, 3, False) is items
+    assert _shown_progress(items[:1], 1, True) == items[:1]  # one file: no bar
 
 
 def test_from_json_names_array_records_by_index(tmp_path: Path) -> None:
@@ -353,7 +357,7 @@ def test_from_json_names_array_records_by_index(tmp_path: Path) -> None:
 def test_an_output_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) -> None:
     archive(tmp_path)
     result = run("to-json", "-o", "missing/out.jsonl", cwd=tmp_path)
-    assert result.returncode == 2 and result.stderr.startswith("newsfmt: [Errno 2] No such file or directory")
+    assert result.returncode == 2 and result.stderr == "newsfmt: missing/out.jsonl: No such file or directory\n"
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
 
 

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 import newsfmt
-from newsfmt import ParseError
-from newsfmt._cli.files import FileJob
-from newsfmt._cli.validate import _check_file
+from newsfmt import InputFile, ParseError
+from newsfmt._files import _check_one
 
 from .test_cli import A_PATH, B_PATH, archive, codes, run
 from .test_format import SAMPLE
@@ -108,7 +107,7 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
 
 
 def test_a_file_that_vanished_is_reported() -> None:
-    [finding], _ = _check_file(FileJob("gone.md", "gone.md", None, 10_000_000, False))
+    [finding] = newsfmt.check_files([InputFile("gone.md", "gone.md")])
     assert (finding.code, finding.message) == ("NF001", "cannot read the file: No such file or directory")
 
 
@@ -125,24 +124,26 @@ def test_an_unreadable_file_is_reported(shared_tmp: Path) -> None:
     assert (code, out) == (1, f"{A_PATH}:1:1: NF001 cannot read the file: Permission denied\n")
 
 
-def die_on_poison(source: FileJob) -> tuple[list[newsfmt._check.Finding], newsfmt._check.Links | None]:
+def die_on_poison(
+    markdown: bool, titles: bool, file: InputFile
+) -> tuple[list[newsfmt.Finding], newsfmt._check.Links | None]:
     """A worker that dies on one file, as a crash in C or the OOM killer would end it."""
-    if source.path.endswith("poison.md"):
+    if file.path.endswith("poison.md"):
         os._exit(1)
-    return _check_file(source)
+    return _check_one(markdown, titles, file)
 
 
 def test_a_worker_that_dies_on_one_file_costs_only_that_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import newsfmt._cli.validate
+    import newsfmt._files
 
     files = {f"news/2016/04/8/entry-{number:03d}.md": SAMPLE for number in range(100)}
     files["news/2016/04/8/entry-050-poison.md"] = SAMPLE.replace("### Source:", "### Sources:")
     files["news/2016/04/8/entry-090.md"] = SAMPLE.replace("### Source:", "### Sources:")
     archive(tmp_path, files)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(newsfmt._cli.validate, "_check_file", die_on_poison)  # forked workers inherit it
+    monkeypatch.setattr(newsfmt._files, "_check_one", die_on_poison)  # forked workers inherit it
     code = newsfmt._cli.main(["validate", "--jobs", "2", "--ignore", "NF3", "-q"])
     lines = capsys.readouterr().out.splitlines()
     assert lines == [

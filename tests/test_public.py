@@ -15,15 +15,18 @@ def test_the_public_names() -> None:
     core = ["Entry", "Source", "Related", "ParseError", "parse", "serialize", "read", "write", "slugify", "__version__"]
     dicts = ["to_dict", "from_dict", "DictError", "json_schema"]
     markdown = ["render_html", "plain_text"]
-    archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes"]
-    assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown + archives)
+    archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes", "write_to_archive"]
+    files = ["InputFile", "find_files", "check_files", "map_files", "MAX_FILE_SIZE", "display_path", "writing"]
+    configuration = ["Settings", "ConfigError", "find_settings"]
+    assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown + archives + files + configuration)
     for name in newsfmt.__all__:
         assert getattr(newsfmt, name) is not None
     assert issubclass(newsfmt.ParseError, ValueError)
 
 
 def test_errors_name_the_public_module() -> None:
-    for cls in (newsfmt.ParseError, newsfmt.DictError, newsfmt.Record, newsfmt.Finding, newsfmt.Rule):
+    public = (newsfmt.ParseError, newsfmt.DictError, newsfmt.ConfigError, newsfmt.Record, newsfmt.Finding)
+    for cls in (*public, newsfmt.Rule, newsfmt.InputFile, newsfmt.Settings):
         assert cls.__module__ == "newsfmt"
     assert typing.get_type_hints(newsfmt.Record)["entry"] == newsfmt.Entry | None
 
@@ -50,3 +53,20 @@ def test_the_version_is_the_installed_version() -> None:
     from importlib.metadata import version
 
     assert newsfmt.__version__ == version("newsfmt")
+
+
+def test_the_command_imports_only_what_a_user_can() -> None:
+    """The CLI is a shell over the public API: no module of it imports a private name of the library."""
+    import ast
+
+    cli = Path(newsfmt.__file__).parent / "_cli"
+    imported = []
+    for module in sorted(cli.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:  # from .. import NAME, from ..X import NAME
+                imported += [(module.name, node.module, alias.name) for alias in node.names]
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("newsfmt"):
+                imported += [(module.name, node.module, alias.name) for alias in node.names]
+    assert imported, "the CLI imports nothing from the library: the test looks in the wrong place"
+    private = [item for item in imported if item[1] not in (None, "newsfmt") or item[2] not in newsfmt.__all__]
+    assert private == []

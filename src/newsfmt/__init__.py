@@ -1,10 +1,12 @@
 """newsfmt: read, check and write the news-entry format of a Markdown news archive."""
 
-from ._archive import Archive, Record
+from ._archive import Archive, Record, write_to_archive
 from ._check import Finding, check
+from ._config import ConfigError, Settings, find_settings
 from ._dict import DictError, from_dict, to_dict
 from ._errors import ParseError
-from ._io import parse_bytes, read, write
+from ._files import InputFile, check_files, find_files, map_files
+from ._io import MAX_FILE_SIZE, display_path, parse_bytes, read, write, writing
 from ._markdown import plain_text, render_html
 from ._model import Entry, Related, Source, slugify
 from ._parser import parse
@@ -15,20 +17,29 @@ from ._serialize import serialize
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_FILE_SIZE",
     "RULES",
     "Archive",
+    "ConfigError",
     "DictError",
     "Entry",
     "Finding",
+    "InputFile",
     "ParseError",
     "Record",
     "Related",
     "Rule",
+    "Settings",
     "Source",
     "__version__",
     "check",
+    "check_files",
+    "display_path",
+    "find_files",
+    "find_settings",
     "from_dict",
     "json_schema",
+    "map_files",
     "parse",
     "parse_bytes",
     "plain_text",
@@ -38,9 +49,11 @@ __all__ = [
     "slugify",
     "to_dict",
     "write",
+    "write_to_archive",
+    "writing",
 ]
 
 # Tracebacks and pickles name the errors by their public module. The model's
 # classes keep theirs: typing.get_type_hints() resolves their annotations there.
-ParseError.__module__ = DictError.__module__ = __name__
-Record.__module__ = Finding.__module__ = Rule.__module__ = __name__
+ParseError.__module__ = DictError.__module__ = ConfigError.__module__ = __name__
+Record.__module__ = Finding.__module__ = Rule.__module__ = InputFile.__module__ = Settings.__module__ = __name__

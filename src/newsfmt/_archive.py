@@ -4,63 +4,22 @@ from __future__ import annotations
 
 import collections
 import datetime
-import fnmatch
+import functools
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, NamedTuple, TypeVar, cast
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar, cast
 
 import attrs
 
-from ._check import DAY, MONTH, YEAR, Finding, Links, check_with_links, links_findings, listed
+from ._check import DAY, MONTH, YEAR, Finding, listed
 from ._errors import ParseError
-from ._io import MAX_SIZE, file_text, parse_text
-from ._model import Entry, Related
-from ._pool import DIED, run_all
-from ._rules import Selection
+from ._files import InputFile, check_files, map_files, walk
+from ._io import MAX_FILE_SIZE, FileProblem, confined_path, display_path, encode, parse_text, read_bytes, write
+from ._model import DAY_PAGE, Entry, Related
 
-SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"})
 R = TypeVar("R")
-
-
-def walk(top: str, exclude: Sequence[str] = ()) -> Iterator[tuple[str, str | None]]:
-    """The entry files under the folder ``top``, lazily, in the order of their sorted paths: (path, problem).
-
-    The rules of the command: ``*.md`` files but ``index.md`` (the day pages);
-    folders named like ``.git``, virtual environments and what ``exclude`` names
-    (globs matched against the path and the name) are skipped; symlinked folders
-    are not entered, so a loop ends; a folder named ``*.md`` is listed, to be
-    reported rather than searched. A folder that cannot be listed is an item whose
-    ``problem`` says why.
-    """
-    try:
-        with os.scandir(top) as listing:
-            found = list(listing)
-    except OSError as error:
-        yield os.path.normpath(top), f"cannot list the folder: {error.strerror or error}"
-        return
-    # Sorting a folder by name, with "/" after a folder's name, gives the order of the sorted full paths.
-    items = []
-    for item in found:
-        try:
-            is_folder = item.is_dir()
-        except OSError:
-            is_folder = False
-        items.append((item.name + "/" if is_folder and not item.name.endswith(".md") else item.name, item, is_folder))
-    items.sort(key=lambda entry: entry[0])
-    for key, item, is_folder in items:
-        path = os.path.normpath(item.path)
-        if exclude and _excluded(path, exclude):
-            continue
-        if key.endswith("/"):
-            if item.name in SKIPPED_FOLDERS or item.is_symlink() or os.path.exists(os.path.join(path, "pyvenv.cfg")):
-                continue
-            yield from walk(path, exclude)
-        elif item.name.endswith(".md") and (is_folder or item.name != "index.md"):
-            yield path, None
-
-
-def _excluded(path: str, globs: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(os.path.basename(path), glob) for glob in globs)
+_SLUG_FILE = re.compile(rf"(?!{DAY_PAGE}\.md)[a-z0-9-]+\.md")
 
 
 @attrs.frozen
@@ -116,7 +75,7 @@ class Archive:
         *,
         exclude: Iterable[str] = (),
         follow_symlinks: bool = False,
-        max_file_size: int = MAX_SIZE,
+        max_file_size: int = MAX_FILE_SIZE,
     ) -> None:
         self.root = os.fspath(root)
         top = os.path.normpath(self.root)  # walk's paths start with it, and "." is dropped
@@ -161,13 +120,18 @@ class Archive:
 
     def _record(self, file: str, problem: str | None = None) -> Record:
         path = "/" + file[self._prefix :].replace(os.sep, "/")  # walk's paths start with the normalised root
-        if problem is not None:
-            return Record(path, file, error=ParseError(problem, 1, 1, file, code="NF001"))
         try:
-            text = file_text(file, max_size=self.max_file_size, tree=self._tree, follow_symlinks=self.follow_symlinks)
-            return Record(path, file, entry=parse_text(text, path=file))
+            return Record(path, file, entry=parse_text(self._input(file, problem).read_text(), path=file))
         except ParseError as error:
-            return Record(path, file, error=error)
+            return Record(path, file, error=ParseError(error.message, error.line, error.column, file, code=error.code))
+
+    def _input(self, file: str, problem: str | None = None) -> InputFile:
+        follow, size = self.follow_symlinks, self.max_file_size
+        return InputFile(file, display_path(file), self._tree, None, problem, size, follow)
+
+    def input_files(self) -> list[InputFile]:
+        """Every file as an ``InputFile``, in the order of ``iter``: for ``check_files`` and ``map_files``."""
+        return [self._input(file, problem) for file, problem in walk(self.root, self.exclude)]
 
     def _file(self, path: str) -> str:
         if not isinstance(path, str) or not path.startswith("/") or ".." in path.split("/") or "\\" in path:
@@ -261,87 +225,97 @@ class Archive:
     # Whole-archive work.
 
     def check(
-        self, *, select: Iterable[str] | None = None, ignore: Iterable[str] = (), jobs: int = 1
+        self, *, select: Iterable[str] | None = None, ignore: Iterable[str] = (), jobs: int = 1, progress: bool = False
     ) -> Iterator[Finding]:
         """Every finding of every file, then those that compare files (NF307): what ``newsfmt validate`` reports.
 
-        ``select`` and ``ignore`` take codes or prefixes as the command does (by
-        default every rule but the Markdown checks, which run only when a selection
-        names them); a selection that checks no rule raises ``ValueError``.
-        ``jobs`` above 1 checks the files in that many processes of the command's
-        pool. Findings name files by their file-system path, in the order of ``iter``.
+        ``check_files`` over ``input_files()``: ``select`` and ``ignore`` take codes
+        or prefixes as the command does (by default every rule but the Markdown
+        checks, which run only when a selection names them); a bad selection raises
+        ``ValueError`` at once. ``jobs`` above 1 checks the files in that many
+        processes of the command's pool. Findings name files by their file-system
+        path, in the order of ``iter``.
         """
-        selection = Selection.of(select, ignore)
-        settings = _Settings(self._tree, self.follow_symlinks, self.max_file_size, selection.markdown, selection.titles)
-        work = [(file, problem, settings) for file, problem in walk(self.root, self.exclude)]
-        all_links = []
-        for findings, links in run_all(_check_one, work, jobs, _check_died):
-            yield from (finding for finding in findings if selection.wants(finding.code))
-            if links is not None:
-                all_links.append(links)
-        if selection.titles:
-            yield from links_findings(all_links)
+        return check_files(self.input_files(), select=select, ignore=ignore, jobs=jobs, progress=progress)
 
-    def map(self, function: Callable[[Entry], R], *, jobs: int = 1) -> Iterator[R]:
+    def map(self, function: Callable[[Entry], R], *, jobs: int = 1, progress: bool = False) -> Iterator[R]:
         """``function(entry)`` of each entry, in the order of ``iter``; files that are not entries are passed over.
 
-        With ``jobs`` above 1 it runs in that many processes of the command's pool,
-        so ``function`` must be picklable (defined at the top level of a module);
-        a file whose worker process dies twice raises ``RuntimeError`` naming it.
+        With ``jobs`` above 1 it runs in that many processes of the command's pool
+        (``map_files``), so ``function`` must be picklable (defined at the top level
+        of a module); a file whose worker process dies twice raises ``RuntimeError``
+        naming it.
         """
-        settings = _Settings(self._tree, self.follow_symlinks, self.max_file_size, False, False)
-        work = [(function, file, settings) for file, problem in walk(self.root, self.exclude) if problem is None]
-        for done, result in run_all(_map_one, work, jobs, _map_died):
+        files = [file for file in self.input_files() if file.problem is None]
+        for done, result in map_files(functools.partial(_map_one, function), files, jobs=jobs, progress=progress):
             if done:
                 yield cast(R, result)
 
 
-class _Settings(NamedTuple):
-    """How a worker reads a file: passed with each file to the pool."""
+def write_to_archive(
+    entry: Entry, root: str | os.PathLike[str], *, path: str | None = None, overwrite: bool = False
+) -> tuple[str, bool]:
+    r"""Write an entry into the archive at ``root``: (the file written, and whether it changed).
 
-    tree: str
-    follow_symlinks: bool
-    max_file_size: int
-    markdown: bool
-    titles: bool
+    The file is ``root/news/YYYY/MM/D/SLUG.md`` by the entry's date and headline
+    (``entry.path``); ``path``, the archive path the entry was read from (as
+    ``to-json`` gives it), keeps its file name when it stands in the entry's day
+    folder and is a slug (``nato-talks.md``, never the day page ``index.md``).
+    Every folder is made or entered inside the real path of ``root``, so nothing
+    is written outside it; a file already there with the same bytes is left alone
+    (False). A different file raises ``FileExistsError`` unless ``overwrite``; it
+    is then replaced atomically, as ``write`` does. Anything else in the way (a
+    folder or symlink that leads out of ``root``, a FIFO, a headline with no slug)
+    raises ``ValueError`` naming the file, before anything is written.
 
-
-def _text(file: str, settings: _Settings) -> str:
-    follow = settings.follow_symlinks
-    return file_text(file, max_size=settings.max_file_size, tree=settings.tree, follow_symlinks=follow)
-
-
-def _check_one(item: tuple[str, str | None, _Settings]) -> tuple[list[Finding], Links | None]:
-    """The findings of one file, and its links for NF307: the pool's work for ``check``."""
-    file, problem, settings = item
+    >>> import datetime, newsfmt, tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> entry = newsfmt.Entry(date=datetime.date(2016, 4, 20), headline="NATO reopens talks")
+    >>> file, changed = newsfmt.write_to_archive(entry, root)
+    >>> file[len(root):], changed
+    ('/news/2016/04/20/nato-reopens-talks.md', True)
+    >>> newsfmt.write_to_archive(entry, root)[1]
+    False
+    """
+    root = os.fspath(root)
+    relative = entry.path.lstrip("/")  # ValueError for a headline with no slug
+    if path is not None:
+        parts = path.replace("\\", "/").split("/")
+        folder = "/".join(["news", *parts[-4:-1]])
+        in_its_day = len(parts) >= 5 and parts[-5] == "news" and f"/{folder}/" == entry.day_path[:-8]
+        if in_its_day and _SLUG_FILE.fullmatch(parts[-1]):
+            relative = f"{folder}/{parts[-1]}"
+    written = os.path.join(root, *relative.split("/"))
+    shown = display_path(written)
+    data = encode(entry)
     try:
-        if problem is not None:
-            return [Finding(file, 1, 1, "NF001", problem)], None
-        text = _text(file, settings)
-    except ParseError as error:
-        return [Finding(file, error.line, error.column, error.code, error.message)], None
+        target = confined_path(root, relative)
+        try:
+            same: bool | None = read_bytes(target, len(data)) == data
+        except FileNotFoundError:
+            same = None
+        except FileProblem as problem:
+            if problem.code != "NF003":  # NF003: larger than the new text, so it differs
+                raise ValueError(f"{shown}: {problem.message}") from None
+            same = False
+        if same:
+            return written, False
+        if same is not None and not overwrite:
+            raise FileExistsError(f"{shown} exists and differs")
+        write(entry, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise ValueError(f"{shown}: {error.strerror or error}") from None
+    return written, True
+
+
+def _map_one(function: Callable[[Entry], R], file: InputFile) -> tuple[bool, R | None]:
     try:
-        _, findings, links = check_with_links(text, file, markdown=settings.markdown, links=settings.titles)
-    except Exception as error:  # a bug in newsfmt: reported against the file, and the run goes on
-        return [Finding(file, 1, 1, "NF000", f"{type(error).__name__}: {error}")], None
-    return findings, links
-
-
-def _check_died(item: tuple[str, str | None, _Settings]) -> tuple[list[Finding], Links | None]:
-    return [Finding(item[0], 1, 1, "NF000", DIED)], None
-
-
-def _map_one(item: tuple[Callable[[Entry], R], str, _Settings]) -> tuple[bool, R | None]:
-    function, file, settings = item
-    try:
-        entry = parse_text(_text(file, settings), path=file)
+        entry = parse_text(file.read_text(), path=file.path)
     except ParseError:
         return False, None
     return True, function(entry)
-
-
-def _map_died(item: tuple[Callable[[Entry], R], str, _Settings]) -> tuple[bool, R | None]:
-    raise RuntimeError(f"{item[1]}: {DIED}")
 
 
 @attrs.frozen

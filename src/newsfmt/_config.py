@@ -8,16 +8,36 @@ from typing import Any
 
 import attrs
 
-from ._rules import RULES
+from ._rules import unknown_codes
 
 
 class ConfigError(Exception):
-    """A configuration that cannot be used: the message names the file and the key."""
+    r"""A configuration that cannot be used: the message names the file and the key.
+
+    >>> import newsfmt, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "pyproject.toml").write_text('[tool.newsfmt]\nstrict = "no"\n')
+    >>> try:
+    ...     newsfmt.find_settings(folder)
+    ... except newsfmt.ConfigError as error:
+    ...     print(str(error)[len(str(folder)) :])
+    /pyproject.toml: [tool.newsfmt] strict: expected true or false, found a string "no"
+    """
 
 
 @attrs.frozen
 class Settings:
-    """What a configuration file sets; None where it sets nothing."""
+    r"""What a configuration file's ``[tool.newsfmt]`` table sets, checked; None where it sets nothing.
+
+    ``path`` is the file it comes from. The command's options override each value.
+
+    >>> import newsfmt, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "pyproject.toml").write_text('[tool.newsfmt]\nignore = ["NF302"]\nstrict = true\n')
+    >>> settings = newsfmt.find_settings(folder / "news")  # the folder need not exist: its parents are searched
+    >>> settings.ignore, settings.strict, settings.select
+    (('NF302',), True, None)
+    """
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
@@ -45,9 +65,8 @@ def codes(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise ValueError(f'expected an array of codes like ["NF3", "NF106"], found {_found(value)}')
     result = tuple(code.strip().upper() for code in value)
-    unknown = [code for code in result if not code or not any(rule.startswith(code) for rule in RULES)]
-    if unknown:
-        raise ValueError(f"no rule has the code or prefix {', '.join(repr(code) for code in unknown)}")
+    if unknown := unknown_codes(result):
+        raise ValueError(unknown)
     return result
 
 
@@ -114,8 +133,21 @@ def load(path: str) -> Settings | None:
     return Settings(**values, path=path)
 
 
-def find(start: str) -> Settings:
-    """The settings of the nearest pyproject.toml with a ``[tool.newsfmt]`` table, from ``start`` up."""
+def find_settings(start: str | os.PathLike[str] = ".") -> Settings:
+    r"""The settings of the nearest pyproject.toml with a ``[tool.newsfmt]`` table, from the folder ``start`` up.
+
+    ``Settings()`` (nothing set) when there is none. Every key and value is
+    checked: an unknown key (with a "did you mean"), a value of the wrong type or
+    range, or a file that is not UTF-8 or not TOML raises ``ConfigError``, whose
+    message names the file and the key.
+
+    >>> import newsfmt, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "pyproject.toml").write_text('[tool.newsfmt]\nignroe = ["NF302"]\n')
+    >>> newsfmt.find_settings(folder)
+    Traceback (most recent call last):
+    newsfmt.ConfigError: /.../pyproject.toml: [tool.newsfmt] ignroe: unknown key (did you mean "ignore"?)
+    """
     folder = os.path.abspath(start)
     while True:
         candidate = os.path.join(folder, "pyproject.toml")

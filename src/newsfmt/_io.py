@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
 import stat
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 try:
     import fcntl
@@ -18,7 +19,7 @@ from ._model import Entry
 from ._parser import parse, split_lines
 from ._serialize import serialize
 
-MAX_SIZE = 10_000_000  # bytes: an entry is a few kilobytes; this is no entry
+MAX_FILE_SIZE = 10_000_000  # bytes: an entry is a few kilobytes; this is no entry
 
 
 class FileProblem(Exception):
@@ -30,7 +31,7 @@ class FileProblem(Exception):
         self.message = message
 
 
-def read(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> Entry:
+def read(path: str | os.PathLike[str], *, max_size: int = MAX_FILE_SIZE) -> Entry:
     r"""Read and parse one entry file: UTF-8, with or without a BOM.
 
     A file that does not parse, is not UTF-8, is larger than ``max_size`` bytes
@@ -132,7 +133,9 @@ def parse_text(text: str, *, path: str | None = None) -> Entry:
         raise ParseError(error.message, error.line, error.column, path, code=error.code) from None
 
 
-def file_text(path: str, *, max_size: int = MAX_SIZE, tree: str | None = None, follow_symlinks: bool = True) -> str:
+def file_text(
+    path: str, *, max_size: int = MAX_FILE_SIZE, tree: str | None = None, follow_symlinks: bool = True
+) -> str:
     """A file's text by the command's rules, or ``ParseError`` with the code of what stands in the way.
 
     NF001 a file that cannot be read, NF002 bytes that are not UTF-8, NF003 a file
@@ -147,7 +150,9 @@ def file_text(path: str, *, max_size: int = MAX_SIZE, tree: str | None = None, f
     if tree is not None and not follow_symlinks and os.path.islink(path):
         real = os.path.realpath(path)
         if not _inside(real, tree):
-            message = f"expected a file in the tree, found a symlink to {shown(real)} (--follow-symlinks reads it)"
+            message = (
+                f"expected a file in the tree, found a symlink to {display_path(real)} (--follow-symlinks reads it)"
+            )
             raise ParseError(message, 1, 1, path, code="NF006")
     try:
         data = read_bytes(path, max_size)
@@ -171,8 +176,16 @@ _ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, 0x85]} | {
 _TO_ESCAPE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 
 
-def shown(path: str) -> str:
-    """A path as messages print it: undecodable bytes of a name as \\x escapes, and so every control character."""
+def display_path(path: str) -> str:
+    r"""A path as messages print it: undecodable bytes of a name as ``\x`` escapes, and so every control character.
+
+    A name may hold a newline or an escape sequence that would forge a line of
+    output or move a terminal's cursor; each is shown as an escape instead.
+
+    >>> import newsfmt
+    >>> newsfmt.display_path("news/a\nb.md")
+    'news/a\\nb.md'
+    """
     if _TO_ESCAPE.search(path) is None:  # most paths: the same string, not a copy
         return path
     try:
@@ -247,11 +260,20 @@ def target_of(path: str | os.PathLike[str]) -> tuple[str, os.stat_result | None]
 def replacing(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` atomically when the block ends without an exception.
 
-    ``write`` uses it for entries, the command for ``to-json -o``: see ``write``
-    for what happens to symlinks, modes, owners and files that are not regular.
+    ``write`` uses it for entries, ``writing`` for other text: see ``write`` for
+    what happens to symlinks, modes, owners and files that are not regular. The
+    first time a process writes in a folder, it removes the temporary files a
+    killed writer left there (``remove_stale_temporaries``).
     """
     target, info = target_of(path)
-    temporary, descriptor = _create_temporary(os.path.dirname(target))
+    folder = os.path.dirname(target)
+    if folder not in _CLEANED:
+        _CLEANED.add(folder)
+        remove_stale_temporaries(folder)
+    try:
+        temporary, descriptor = _create_temporary(folder)
+    except FileNotFoundError:  # the folder is missing: name the file asked for, not the temporary one
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), os.fspath(path)) from None
     try:
         if info is not None:
             _keep_owner_and_mode(descriptor, info)
@@ -266,6 +288,42 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         raise
     finally:
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def writing(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    r"""A UTF-8 text file (``\n`` line ends) for output that replaces ``path`` only once the block ends without error.
+
+    A regular file, new or not, is replaced atomically as ``write`` replaces an
+    entry file (a symlink written through, the mode kept): an error half-way
+    leaves the old file whole. A device or FIFO (``/dev/null``, ``/dev/stdout``)
+    is written to, never replaced; a folder raises ``IsADirectoryError`` before
+    anything is made.
+
+    >>> import newsfmt, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "entries.jsonl"
+    >>> with newsfmt.writing(path) as out:
+    ...     _ = out.write('{"headline": "NATO"}\n')
+    >>> path.read_text(encoding="utf-8")
+    '{"headline": "NATO"}\n'
+    """
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file to write", os.fspath(path))
+    if info is not None and not stat.S_ISREG(info.st_mode):  # /dev/null, /dev/stdout, a FIFO: never replaced
+        with open(path, "w", encoding="utf-8", newline="\n") as file:
+            yield file
+        return
+    with replacing(path) as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()  # replacing() owns the file
 
 
 def _keep_owner_and_mode(descriptor: int, info: os.stat_result) -> None:
@@ -284,6 +342,7 @@ def _keep_owner_and_mode(descriptor: int, info: os.stat_result) -> None:
 # fits wherever the file's own name fits. Each is locked (flock) while it is
 # written, so remove_stale_temporaries() takes only those a killed run left behind.
 TEMPORARY = re.compile(r"\.newsfmt-[0-9a-f]{12}\.tmp")
+_CLEANED: set[str] = set()  # the folders this process has removed stale temporary files from
 
 
 def _create_temporary(folder: str) -> tuple[str, int]:

@@ -104,12 +104,12 @@ class Selection:
 
     @classmethod
     def of(cls, select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> Selection:
-        """The selection; ``ValueError`` for a code no rule has, or a selection that leaves no rule to check."""
+        """The selection; ``ValueError`` naming the field of an unknown code, or for a selection that checks no rule."""
         chosen = ("NF",) if select is None else _codes(select)
         ignored = _codes(ignore)
-        unknown = [code for code in (*chosen, *ignored) if not any(rule.startswith(code) for rule in RULES)]
-        if unknown:
-            raise ValueError(f"no rule has the code or prefix {', '.join(repr(code) for code in unknown)}")
+        for field, codes in (("select", chosen), ("ignore", ignored)):
+            if unknown := unknown_codes(codes):
+                raise ValueError(f"{field}: {unknown}")
         selection = cls(chosen, ignored)
         if not any(selection.wants(code) for code in RULES if code != "NF000"):
             raise ValueError("the selection checks no rule: select names none, or ignore removes every one it names")
@@ -127,6 +127,12 @@ class Selection:
 
 # Checks that cost much more than the others: a selection runs them only when it names them.
 OPT_IN = frozenset({"NF307", "NF401", "NF402", "NF403", "NF404", "NF405"})
+
+
+def unknown_codes(codes: Iterable[str]) -> str | None:
+    """What is wrong with a list of codes or prefixes: None when each names at least one rule."""
+    unknown = [code for code in codes if not code or not any(rule.startswith(code) for rule in RULES)]
+    return f"no rule has the code or prefix {', '.join(repr(code) for code in unknown)}" if unknown else None
 
 
 def _codes(codes: Iterable[str]) -> tuple[str, ...]:

@@ -8,14 +8,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from .. import __version__
-from .._config import ConfigError
-from .._io import MAX_SIZE
-from .convert import _from_json, _to_json
-from .fmt import _fmt
+from .. import MAX_FILE_SIZE, ConfigError, __version__, display_path
+from . import convert, fmt, validate
 from .output import FORMATS
-from .usage import UsageError, _positive
-from .validate import _validate
+from .usage import UsageError, positive
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     except OSError as error:  # an output that cannot be written, a folder that cannot be made
-        print(f"newsfmt: {error}", file=sys.stderr)
+        where = f"{display_path(os.fsdecode(error.filename))}: " if error.filename else ""
+        print(f"newsfmt: {where}{error.strerror or error}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug: one line, not a traceback
         print(f"newsfmt: internal error: {type(error).__name__}: {error}", file=sys.stderr)
@@ -76,33 +73,37 @@ def _arguments() -> argparse.ArgumentParser:
         sub.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); - reads stdin")
         sub.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths that match")
         sub.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
-        sub.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, help="processes (default: cores)")
+        sub.add_argument("-j", "--jobs", type=positive, default=os.cpu_count() or 1, help="processes (default: cores)")
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
         sub.add_argument("--no-progress", action="store_true", help="no progress bar")
-        sub.add_argument("--max-file-size", type=_positive, metavar="BYTES", help=f"default: {MAX_SIZE:,}")
+        sub.add_argument("--max-file-size", type=positive, metavar="BYTES", help=f"default: {MAX_FILE_SIZE:,}")
         sub.add_argument("--follow-symlinks", action="store_true", help="read symlinks that lead out of the tree")
 
-    validate = command("validate", _validate, "Report every problem in entry files.")
-    with_paths(validate)
-    validate.add_argument("--select", metavar="CODES", help="codes or prefixes to report, comma-separated")
-    validate.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report, comma-separated")
-    validate.add_argument("--strict", action="store_true", default=None, help="warnings fail the run too")
-    validate.add_argument("--output-format", choices=FORMATS, help="default: github on GitHub Actions, else concise")
+    validate_command = command("validate", validate.validate, "Report every problem in entry files.")
+    with_paths(validate_command)
+    validate_command.add_argument("--select", metavar="CODES", help="codes or prefixes to report, comma-separated")
+    validate_command.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report, comma-separated")
+    validate_command.add_argument("--strict", action="store_true", default=None, help="warnings fail the run too")
+    validate_command.add_argument(
+        "--output-format", choices=FORMATS, help="default: github on GitHub Actions, else concise"
+    )
 
-    fmt = command("fmt", _fmt, "Rewrite entry files that parse but are not canonical.")
-    with_paths(fmt)
-    fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
-    fmt.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
+    fmt_command = command("fmt", fmt.fmt, "Rewrite entry files that parse but are not canonical.")
+    with_paths(fmt_command)
+    fmt_command.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+    fmt_command.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
 
-    to_json = command("to-json", _to_json, "Write entries as JSON Lines or a JSON array.")
-    with_paths(to_json)
-    to_json.add_argument("--format", choices=("jsonl", "json"), default="jsonl", help="default: jsonl")
-    to_json.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    to_json.add_argument("--skip-invalid", action="store_true", help="invalid files do not fail the run")
+    to_json_command = command("to-json", convert.to_json, "Write entries as JSON Lines or a JSON array.")
+    with_paths(to_json_command)
+    to_json_command.add_argument("--format", choices=("jsonl", "json"), default="jsonl", help="default: jsonl")
+    to_json_command.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    to_json_command.add_argument("--skip-invalid", action="store_true", help="invalid files do not fail the run")
 
-    from_json = command("from-json", _from_json, "Write entries from JSON Lines or an array as canonical files.")
-    from_json.add_argument("file", metavar="FILE", help="JSON Lines or a JSON array; - reads stdin")
-    from_json.add_argument("--out-dir", required=True, metavar="ROOT", help="write ROOT/news/YYYY/MM/D/SLUG.md")
-    from_json.add_argument("--overwrite", action="store_true", help="replace existing files that differ")
-    from_json.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    from_json_command = command(
+        "from-json", convert.from_json, "Write entries from JSON Lines or an array as canonical files."
+    )
+    from_json_command.add_argument("file", metavar="FILE", help="JSON Lines or a JSON array; - reads stdin")
+    from_json_command.add_argument("--out-dir", required=True, metavar="ROOT", help="write ROOT/news/YYYY/MM/D/SLUG.md")
+    from_json_command.add_argument("--overwrite", action="store_true", help="replace existing files that differ")
+    from_json_command.add_argument("-q", "--quiet", action="store_true", help="no summary")
     return parser

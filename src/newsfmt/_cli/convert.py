@@ -3,111 +3,70 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import os
-import re
-import stat
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any
 
-from .._check import Finding
-from .._config import find
-from .._dict import from_dict, to_dict
-from .._errors import ParseError
-from .._io import (
-    FileProblem,
-    _position,
-    confined_path,
-    encode,
-    read_bytes,
-    replacing,
-    write,
+from .. import (
+    Finding,
+    InputFile,
+    ParseError,
+    display_path,
+    find_settings,
+    from_dict,
+    map_files,
+    parse,
+    to_dict,
+    write_to_archive,
+    writing,
 )
-from .._io import shown as _shown
-from .._model import DAY_PAGE, Entry
-from .._parser import parse
-from .._pool import DIED, run_all
-from .files import FileJob, _jobs, _progress, _read_text, _reason
-from .output import _concise, _count, _summary
+from .files import input_files, reason, show_progress
+from .output import count, summary
 from .usage import UsageError
 
-_SLUG_FILE = re.compile(rf"(?!{DAY_PAGE}\.md)[a-z0-9-]+\.md")
+
+def _entry_died(file: InputFile, message: str) -> tuple[dict[str, Any] | None, str]:
+    return None, str(Finding(file.name, 1, 1, "NF000", message))
 
 
-def _entry_died(job: FileJob) -> tuple[str, None, str]:
-    return job.name, None, f"{job.name}:1:1: NF000 {DIED}"
-
-
-def _entry_of_file(job: FileJob) -> tuple[str, dict[str, Any] | None, str]:
-    name = job.name
-    text, problem = _read_text(job)
-    if text is None:
-        return name, None, _concise(problem) if problem else name
+def _entry_of_file(file: InputFile) -> tuple[dict[str, Any] | None, str]:
+    """The file's entry as a dict, or None and the finding line that says why there is none."""
     try:
-        return name, to_dict(parse(text)), ""
+        return to_dict(parse(file.read_text())), ""
     except ParseError as error:
-        return name, None, _concise(Finding(name, error.line, error.column, error.code, error.message))
+        return None, str(Finding(file.name, error.line, error.column, error.code, error.message))
 
 
-def _to_json(arguments: argparse.Namespace) -> int:
+def to_json(arguments: argparse.Namespace) -> int:
+    import contextlib
     import json
 
-    items = _jobs(arguments, find(os.getcwd()))
+    files = input_files(arguments, find_settings())
     invalid = 0
-    with _output(arguments.output) as out:
+    as_array = arguments.format == "json"
+    with contextlib.nullcontext(sys.stdout) if arguments.output is None else writing(arguments.output) as out:
         first = True
-        if arguments.format == "json":
+        if as_array:
             out.write("[")
-        results = _progress(run_all(_entry_of_file, items, arguments.jobs, _entry_died), len(items), arguments, True)
-        for name, data, problem in results:
+        progress = show_progress(arguments)
+        results = map_files(_entry_of_file, files, jobs=arguments.jobs, progress=progress, died=_entry_died)
+        for file, (data, problem) in zip(files, results, strict=True):
             if data is None:
                 invalid += 1
                 print(problem, file=sys.stderr)
                 continue
-            record = json.dumps({"path": name, "entry": data}, ensure_ascii=False)
-            if arguments.format == "json":
+            record = json.dumps({"path": file.name, "entry": data}, ensure_ascii=False)
+            if as_array:
                 out.write(("\n" if first else ",\n") + record)
             else:
                 out.write(record + "\n")
             first = False
-        if arguments.format == "json":
+        if as_array:
             out.write("\n]\n" if not first else "]\n")
+        out.flush()
     if not arguments.quiet:
-        _summary(f"{_count(len(items) - invalid, 'entry')} written, {_count(invalid, 'invalid file')}")
+        summary(f"{count(len(files) - invalid, 'entry')} written, {count(invalid, 'invalid file')}")
     return 1 if invalid and not arguments.skip_invalid else 0
-
-
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    """Standard output; or a regular file, replaced only once everything is written; or a device or FIFO, written.
-
-    A symlink is written through; a folder is refused before anything is made.
-    """
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    try:
-        info: os.stat_result | None = os.stat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise UsageError(f"{_shown(path)}: {error.strerror or error}") from None
-    if info is not None and stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"{_shown(path)}: is a folder, not a file to write")
-    if info is not None and not stat.S_ISREG(info.st_mode):  # /dev/null, /dev/stdout, a FIFO: never replaced
-        with open(path, "w", encoding="utf-8", newline="\n") as file:
-            yield file
-        return
-    with replacing(path) as binary:
-        text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
-        try:
-            yield text
-            text.flush()
-        finally:
-            text.detach()  # replacing() owns the file
 
 
 def _records(text: str) -> Iterator[tuple[str, Any]]:
@@ -138,87 +97,45 @@ def _records(text: str) -> Iterator[tuple[str, Any]]:
                 yield f":{number}", ValueError("not JSON that newsfmt can read: nested too deeply")
 
 
-def _from_json(arguments: argparse.Namespace) -> int:
-    given = arguments.file
+def _input_text(given: str) -> tuple[str, str]:
+    """The JSON input's name as messages show it, and its text: UTF-8, a byte order mark allowed."""
+    stdin = sys.stdin.buffer.read() if given == "-" else None
+    source = InputFile(given, display_path(given), data=stdin, max_file_size=sys.maxsize)
     try:
-        if given == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(given, "rb") as file:
-                data = file.read()
-    except OSError as error:
-        raise UsageError(f"{_shown(given)}: {error.strerror or error}") from None
-    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark is allowed, as in entry files
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line, column = _position(data[: error.start].decode("utf-8"))
-        message = f"{_shown(given)}:{line}:{column}: expected UTF-8, found the byte 0x{data[error.start]:02X}"
-        raise UsageError(message) from None
+        return source.name, source.read_text().removeprefix("\ufeff")
+    except ParseError as error:
+        where = f"{source.name}:{error.line}:{error.column}" if error.code == "NF002" else source.name
+        raise UsageError(f"{where}: {error.message}") from None
+
+
+def from_json(arguments: argparse.Namespace) -> int:
+    name, text = _input_text(arguments.file)
     root = arguments.out_dir
     written = unchanged = failed = 0
     for place, record in _records(text):
-        where = f"{_shown(given)}{place}"
+        where = f"{name}{place}"
         try:
-            relative, outcome = _write_record(record, root, arguments.overwrite)
+            if isinstance(record, Exception):
+                raise record
+            data, path = record, None
+            if isinstance(record, dict) and "entry" in record:  # as to-json writes it: {"path": ..., "entry": ...}
+                data, path = record["entry"], record.get("path")
+            path = path if isinstance(path, str) else None
+            file, changed = write_to_archive(from_dict(data), root, path=path, overwrite=arguments.overwrite)
+        except FileExistsError as error:
+            failed += 1
+            print(f"{where}: {error} (--overwrite replaces it)", file=sys.stderr)
+            continue
         except (ValueError, TypeError, OSError) as error:  # this record fails; the others are still written
             failed += 1
-            problem = _reason(error).replace("\n", f"\n{where}: ")
+            problem = reason(error).replace("\n", f"\n{where}: ")
             print(f"{where}: {problem}", file=sys.stderr)
             continue
-        if outcome == "unchanged":
-            unchanged += 1
-        else:
+        if changed:
             written += 1
-            print(_shown(os.path.join(root, relative)))
+            print(display_path(file))
+        else:
+            unchanged += 1
     if not arguments.quiet:
-        _summary(f"{_count(written, 'file')} written, {unchanged:,} unchanged, {failed:,} failed")
+        summary(f"{count(written, 'file')} written, {unchanged:,} unchanged, {failed:,} failed")
     return 1 if failed else 0
-
-
-def _write_record(record: Any, root: str, overwrite: bool) -> tuple[str, str]:
-    """Write one record's entry under ``root``: (its path under root, "written" or "unchanged").
-
-    Every folder is made or entered inside the real path of ``root``; a folder
-    or symlink that leads out of it, a target that is not a regular file, or a
-    different file without ``overwrite`` raises, naming the problem.
-    """
-    if isinstance(record, Exception):
-        raise record
-    relative, entry = _target(record)
-    shown = _shown(os.path.join(root, relative))
-    data = encode(entry)
-    try:
-        target = confined_path(root, relative)
-        try:
-            same: bool | None = read_bytes(target, len(data)) == data
-        except FileNotFoundError:
-            same = None
-        except FileProblem as problem:
-            if problem.code != "NF003":  # NF003: larger than the new text, so it differs
-                raise ValueError(f"{shown}: {problem.message}") from None
-            same = False
-        if same:
-            return relative, "unchanged"
-        if same is not None and not overwrite:
-            raise ValueError(f"{shown} exists and differs (--overwrite replaces it)")
-        write(entry, target)
-    except OSError as error:
-        raise ValueError(f"{shown}: {error.strerror or error}") from None
-    return relative, "written"
-
-
-def _target(record: Any) -> tuple[str, Entry]:
-    """Where under the out-dir an entry record is written, and its entry; the file name of its "path" if it has one."""
-    data, given = record, None
-    if isinstance(record, dict) and "entry" in record:
-        data, given = record["entry"], record.get("path")
-    entry = from_dict(data)
-    relative = entry.path.lstrip("/")  # ValueError for a headline with no slug, or the day page's
-    if isinstance(given, str):
-        parts = given.replace("\\", "/").split("/")
-        folder = "/".join(["news", *parts[-4:-1]])
-        in_its_day = len(parts) >= 5 and parts[-5] == "news" and f"/{folder}/" == entry.day_path[:-8]
-        if in_its_day and _SLUG_FILE.fullmatch(parts[-1]):
-            relative = f"{folder}/{parts[-1]}"
-    return relative, entry

@@ -7,32 +7,26 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from .. import __version__
-from .._check import Finding
-from .._rules import RULES
+from .. import RULES, Finding, __version__
 
 FORMATS = ("concise", "json", "github", "sarif")
 
 
-def _summary(line: str) -> None:
+def summary(line: str) -> None:
     """The run's last line, on standard error: after the findings, also where both streams share a pipe."""
     sys.stdout.flush()
     print(line, file=sys.stderr)
 
 
-def _count(number: int, noun: str) -> str:
+def count(number: int, noun: str) -> str:
     """ "1 file", "2 files", "1,000 entries": the summary lines' counts."""
     plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
     return f"{number:,} {noun if number == 1 else plural}"
 
 
-def _concise(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"
-
-
 def _write_concise(findings: list[Finding], out: TextIO) -> None:
     for f in findings:
-        out.write(_concise(f) + "\n")
+        out.write(f"{f}\n")  # Finding.__str__ is the concise format
 
 
 def _as_object(f: Finding) -> dict[str, Any]:
@@ -109,7 +103,7 @@ def _write_sarif(findings: list[Finding], out: TextIO) -> None:
     out.write("\n")
 
 
-_WRITERS: dict[str, Callable[[list[Finding], TextIO], None]] = {
+WRITERS: dict[str, Callable[[list[Finding], TextIO], None]] = {
     "concise": _write_concise,
     "json": _write_json,
     "github": _write_github,

@@ -1,0 +1,258 @@
+"""A run over files: found under the paths a user names, read by the archive's rules, checked in the process pool."""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import NoReturn, TypeVar
+
+import attrs
+
+from ._check import Finding, Links, check_with_links, links_findings
+from ._errors import ParseError
+from ._io import MAX_FILE_SIZE, decode, display_path, file_text
+from ._pool import DIED, run_all
+from ._rules import Selection
+
+R = TypeVar("R")
+SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"})
+
+
+def walk(top: str, exclude: Sequence[str] = ()) -> Iterator[tuple[str, str | None]]:
+    """The entry files under the folder ``top``, lazily, in the order of their sorted paths: (path, problem).
+
+    The rules of the command: ``*.md`` files but ``index.md`` (the day pages);
+    folders named like ``.git``, virtual environments and what ``exclude`` names
+    (globs matched against the path and the name) are skipped; symlinked folders
+    are not entered, so a loop ends; a folder named ``*.md`` is listed, to be
+    reported rather than searched. A folder that cannot be listed is an item whose
+    ``problem`` says why.
+    """
+    try:
+        with os.scandir(top) as listing:
+            found = list(listing)
+    except OSError as error:
+        yield os.path.normpath(top), f"cannot list the folder: {error.strerror or error}"
+        return
+    # Sorting a folder by name, with "/" after a folder's name, gives the order of the sorted full paths.
+    items = []
+    for item in found:
+        try:
+            is_folder = item.is_dir()
+        except OSError:
+            is_folder = False
+        items.append((item.name + "/" if is_folder and not item.name.endswith(".md") else item.name, item, is_folder))
+    items.sort(key=lambda entry: entry[0])
+    for key, item, is_folder in items:
+        path = os.path.normpath(item.path)
+        if exclude and _excluded(path, exclude):
+            continue
+        if key.endswith("/"):
+            if item.name in SKIPPED_FOLDERS or item.is_symlink() or os.path.exists(os.path.join(path, "pyvenv.cfg")):
+                continue
+            yield from walk(path, exclude)
+        elif item.name.endswith(".md") and (is_folder or item.name != "index.md"):
+            yield path, None
+
+
+def _excluded(path: str, globs: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(os.path.basename(path), glob) for glob in globs)
+
+
+@attrs.frozen
+class InputFile:
+    r"""A file a run reads, and how: found by ``find_files`` or an ``Archive``; picklable, for worker processes.
+
+    ``path`` is where it is on disk (``-`` for standard input, whose bytes are
+    ``data``); ``name`` is how findings and messages show it; ``tree`` is the real
+    path of the folder it was found in, out of which a symlink is not followed
+    unless ``follow_symlinks``; ``problem`` says why a folder could not be listed.
+
+    >>> import newsfmt
+    >>> stdin = newsfmt.InputFile("-", "-", data=b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO \n")
+    >>> stdin.read_text()[-8:]
+    '# NATO \n'
+    """
+
+    path: str
+    name: str
+    tree: str | None = None
+    data: bytes | None = None
+    problem: str | None = None
+    max_file_size: int = MAX_FILE_SIZE
+    follow_symlinks: bool = False
+
+    def read_text(self) -> str:
+        """The file's text, or ``ParseError`` with the code of what stands in the way.
+
+        NF001 a file that cannot be read (or a folder that cannot be listed), NF002
+        bytes that are not UTF-8 (at their line and column), NF003 a file larger
+        than ``max_file_size``, NF004 a folder, FIFO, device or socket, NF005 a
+        name that is not UTF-8, NF006 a symlink out of ``tree``. The error's
+        ``path`` is ``name``.
+        """
+        try:
+            if self.problem is not None:
+                raise ParseError(self.problem, 1, 1, code="NF001")
+            if self.data is None:
+                return file_text(
+                    self.path, max_size=self.max_file_size, tree=self.tree, follow_symlinks=self.follow_symlinks
+                )
+            if len(self.data) > self.max_file_size:
+                raise ParseError(f"expected at most {self.max_file_size:,} bytes, found more", 1, 1, code="NF003")
+            return decode(self.data)
+        except ParseError as error:
+            raise ParseError(error.message, error.line, error.column, self.name, code=error.code) from None
+
+
+def find_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    exclude: Iterable[str] = (),
+    stdin: bytes | None = None,
+    stdin_name: str | None = None,
+    max_file_size: int = MAX_FILE_SIZE,
+    follow_symlinks: bool = False,
+) -> list[InputFile]:
+    r"""The files a run over ``paths`` reads, as ``newsfmt validate PATH...`` finds them: stdin first, then sorted.
+
+    A folder is searched by the archive's rules (``index.md`` day pages, the
+    usual tool folders and what ``exclude`` globs match are skipped; symlinked
+    folders are not entered); a file named is taken whatever its name; ``-`` is
+    standard input, whose bytes the caller gives as ``stdin`` (named
+    ``stdin_name``, else ``-``). No path means the current folder. A path that
+    does not exist raises ``FileNotFoundError`` naming it; nothing is read.
+
+    >>> import newsfmt, pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "news/2016/04/20").mkdir(parents=True)
+    >>> for name in ["index.md", "nato.md"]:
+    ...     _ = (root / "news/2016/04/20" / name).write_text("### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO \n")
+    >>> [file.name[len(str(root)):] for file in newsfmt.find_files([root])]
+    ['/news/2016/04/20/nato.md']
+    >>> [file.name for file in newsfmt.find_files(["-"], stdin=b"...", stdin_name="draft.md")]
+    ['draft.md']
+    """
+    given = [os.fspath(path) for path in paths] or ["."]
+    excludes = tuple(exclude)
+    files: list[InputFile] = []
+    if "-" in given:
+        if stdin is None:
+            raise ValueError("stdin: expected the bytes of standard input, as - is among the paths")
+        name = display_path(stdin_name or "-")
+        files.append(InputFile("-", name, None, stdin, None, max_file_size, follow_symlinks))
+    found: dict[str, tuple[str | None, str | None]] = {}
+    for path in given:
+        if path == "-":
+            continue
+        if os.path.isdir(path) and not path.endswith(".md"):
+            tree = os.path.realpath(path)
+            for file, problem in walk(path, excludes):
+                found.setdefault(file, (tree, problem))
+        elif os.path.lexists(path):
+            found.setdefault(os.path.normpath(path), (None, None))
+        else:
+            raise FileNotFoundError(f"{display_path(path)}: no such file or folder")
+    for file, (place, problem) in sorted(found.items()):
+        files.append(InputFile(file, display_path(file), place, None, problem, max_file_size, follow_symlinks))
+    return files
+
+
+def check_files(
+    files: Sequence[InputFile],
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    jobs: int = 1,
+    progress: bool = False,
+) -> Iterator[Finding]:
+    r"""Every finding of every file, in the order of ``files``, then those that compare files (NF307).
+
+    What ``newsfmt validate`` reports, before it sorts them. ``select`` and
+    ``ignore`` take codes or prefixes (a bad one raises ``ValueError`` here, before
+    any file is read); ``jobs`` above 1 checks the files in that many worker
+    processes; ``progress`` shows a progress bar on standard error. A file whose
+    worker dies twice, or on which newsfmt fails, gets an NF000 finding and the
+    run goes on.
+
+    >>> import newsfmt
+    >>> stdin = b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO\n"
+    >>> [str(finding) for finding in newsfmt.check_files(newsfmt.find_files(["-"], stdin=stdin))]
+    ['-:3:7: NF207 expected a space after the headline, found none']
+    """
+    selection = Selection.of(select, ignore)
+    work = functools.partial(_check_one, selection.markdown, selection.titles)
+    results = run_all(work, files, jobs, _check_died)
+    return _checked(_shown_progress(results, len(files), progress), selection)
+
+
+def _checked(results: Iterable[tuple[list[Finding], Links | None]], selection: Selection) -> Iterator[Finding]:
+    all_links = []
+    for findings, links in results:
+        yield from (finding for finding in findings if selection.wants(finding.code))
+        if links is not None:
+            all_links.append(links)
+    if selection.titles:
+        yield from links_findings(all_links)
+
+
+def _check_one(markdown: bool, titles: bool, file: InputFile) -> tuple[list[Finding], Links | None]:
+    """The findings of one file, and its links for NF307: a worker's part of ``check_files``."""
+    try:
+        text = file.read_text()
+    except ParseError as error:
+        return [Finding(file.name, error.line, error.column, error.code, error.message)], None
+    try:
+        _, findings, links = check_with_links(text, file.name, markdown=markdown, links=titles)
+    except Exception as error:  # a bug in newsfmt: reported against the file, and the run goes on
+        return [Finding(file.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")], None
+    return findings, links
+
+
+def _check_died(file: InputFile) -> tuple[list[Finding], Links | None]:
+    return [Finding(file.name, 1, 1, "NF000", DIED)], None
+
+
+def map_files(
+    function: Callable[[InputFile], R],
+    files: Sequence[InputFile],
+    *,
+    jobs: int = 1,
+    progress: bool = False,
+    died: Callable[[InputFile, str], R] | None = None,
+) -> Iterator[R]:
+    r"""``function(file)`` of each file, in the order of ``files``: with ``jobs`` above 1, in the command's pool.
+
+    The pool keeps a bounded window of work in flight, so memory stays flat on any
+    number of files; ``function`` must be picklable (defined at the top level of a
+    module) and reads the file itself (``file.read_text()``). A worker process
+    that dies (a crash in C, the OOM killer) costs only its file: ``died(file,
+    message)`` stands for that file's result, or, without ``died``, ``RuntimeError``
+    naming the file ends the run. ``progress`` shows a progress bar on standard error.
+
+    >>> import newsfmt
+    >>> files = newsfmt.find_files(["-"], stdin=b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO \n")
+    >>> list(newsfmt.map_files(newsfmt.InputFile.read_text, files))[0][-8:]
+    '# NATO \n'
+    """
+    crashed: Callable[[InputFile], R] = _raise_died if died is None else functools.partial(_died, died)
+    return iter(_shown_progress(run_all(function, files, jobs, crashed), len(files), progress))
+
+
+def _died(died: Callable[[InputFile, str], R], file: InputFile) -> R:
+    return died(file, DIED)
+
+
+def _raise_died(file: InputFile) -> NoReturn:
+    raise RuntimeError(f"{file.name}: {DIED}")
+
+
+def _shown_progress(items: Iterable[R], total: int, progress: bool) -> Iterable[R]:
+    if not progress or total < 2:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, unit="file", leave=False, file=sys.stderr)
