@@ -31,9 +31,9 @@ from hypothesis import strategies as st
 import newsfmt
 from newsfmt import Entry, ParseError, Related, Source, from_dict, parse, serialize, to_dict
 from newsfmt import strategies as s
+from newsfmt._atomic import TEMPORARY
 from newsfmt._check import check_text
 from newsfmt._cli import main
-from newsfmt._io import TEMPORARY
 from newsfmt._repair import errors
 
 from .test_cli import archive, run

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfmt._io import TEMPORARY
+from newsfmt._atomic import TEMPORARY
 
 from .test_format import SAMPLE, TOLERATED
 

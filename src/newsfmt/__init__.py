@@ -1,12 +1,13 @@
 """newsfmt: read, check and write the news-entry format of a Markdown news archive."""
 
 from ._archive import Archive, Record, write_to_archive
+from ._atomic import writing
 from ._check import Finding, check
 from ._config import ConfigError, Settings, find_settings
 from ._dict import DictError, from_dict, to_dict
 from ._errors import ParseError
 from ._files import InputFile, check_files, find_files, map_files
-from ._io import MAX_FILE_SIZE, display_path, parse_bytes, read, write, writing
+from ._io import MAX_FILE_SIZE, display_path, parse_bytes, read, write
 from ._markdown import plain_text, render_html
 from ._model import Entry, Related, Source, slugify
 from ._parser import parse

@@ -12,10 +12,11 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
+from ._atomic import confined_path
 from ._check import DAY, MONTH, YEAR, Finding, listed
 from ._errors import ParseError
 from ._files import InputFile, check_files, map_files, walk
-from ._io import MAX_FILE_SIZE, FileProblem, confined_path, display_path, encode, parse_text, read_bytes, write
+from ._io import MAX_FILE_SIZE, FileProblem, display_path, encode, parse_text, read_bytes, write
 from ._model import DAY_PAGE, Entry, Related
 
 R = TypeVar("R")
