@@ -97,8 +97,28 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
 }
 
 
-def load(path: str) -> Settings | None:
-    """The settings of one pyproject.toml; None if it has no ``[tool.newsfmt]`` table."""
+def load_settings(path: str | os.PathLike[str]) -> Settings:
+    r"""The settings of one configuration file: a ``newsfmt.toml``, or a ``pyproject.toml``'s ``[tool.newsfmt]``.
+
+    A ``newsfmt.toml`` (any file not named ``pyproject.toml``) holds the keys at its
+    top level; a ``pyproject.toml`` holds them in ``[tool.newsfmt]``, and one
+    without that table raises ``ConfigError``. What ``--config FILE`` reads.
+
+    >>> import newsfmt, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "newsfmt.toml"
+    >>> _ = path.write_text('select = ["NF1", "NF2"]
+')
+    >>> newsfmt.load_settings(path).select
+    ('NF1', 'NF2')
+    """
+    settings = _load(os.fspath(path))
+    if settings is None:
+        raise ConfigError(f"{os.fspath(path)}: has no [tool.newsfmt] table")
+    return settings
+
+
+def _load(path: str) -> Settings | None:
+    """The settings of one file; None for a pyproject.toml without a ``[tool.newsfmt]`` table."""
     import tomllib
 
     try:
@@ -111,12 +131,18 @@ def load(path: str) -> Settings | None:
         raise ConfigError(f"{path}: expected UTF-8 text, found the byte 0x{data[error.start]:02X}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not TOML: {error}") from None
-    tool = document.get("tool", {})
-    table = tool.get("newsfmt") if isinstance(tool, dict) else None
-    if table is None:
-        return None
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.newsfmt] must be a table, found {_found(table)}")
+    where = "[tool.newsfmt] "
+    table: object = document
+    if os.path.basename(path) == "pyproject.toml":
+        tool = document.get("tool", {})
+        table = tool.get("newsfmt") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.newsfmt] must be a table, found {_found(table)}")
+    else:
+        where = ""
+    assert isinstance(table, dict)
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in _KEYS:
@@ -124,17 +150,23 @@ def load(path: str) -> Settings | None:
 
             close = difflib.get_close_matches(key, _KEYS, n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else f" (expected one of {', '.join(_KEYS)})"
-            raise ConfigError(f"{path}: [tool.newsfmt] {key}: unknown key{hint}")
+            raise ConfigError(f"{path}: {where}{key}: unknown key{hint}")
         field, check = _KEYS[key]
         try:
             values[field] = check(value)
         except ValueError as error:
-            raise ConfigError(f"{path}: [tool.newsfmt] {key}: {error}") from None
+            raise ConfigError(f"{path}: {where}{key}: {error}") from None
     return Settings(**values, path=path)
 
 
+CONFIG_FILES = ("newsfmt.toml", "pyproject.toml")  # in one folder, the first that configures newsfmt wins
+
+
 def find_settings(start: str | os.PathLike[str] = ".") -> Settings:
-    r"""The settings of the nearest pyproject.toml with a ``[tool.newsfmt]`` table, from the folder ``start`` up.
+    r"""The settings of the nearest configuration at or above the folder ``start``, as the command finds each file's.
+
+    In each folder from ``start`` up, a ``newsfmt.toml``, else a ``pyproject.toml``
+    with a ``[tool.newsfmt]`` table (one without it is passed over, as ruff does).
 
     ``Settings()`` (nothing set) when there is none. Every key and value is
     checked: an unknown key (with a "did you mean"), a value of the wrong type or
@@ -150,11 +182,12 @@ def find_settings(start: str | os.PathLike[str] = ".") -> Settings:
     """
     folder = os.path.abspath(start)
     while True:
-        candidate = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(candidate):
-            settings = load(candidate)
-            if settings is not None:
-                return settings
+        for name in CONFIG_FILES:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                settings = _load(candidate)
+                if settings is not None:
+                    return settings
         parent = os.path.dirname(folder)
         if parent == folder:
             return Settings()
