@@ -224,7 +224,9 @@ def test_check_of_one_text() -> None:
     assert finding == Finding(
         "entry.md", 20, 1, "NF203", "expected the file to end after its last line, found blank lines"
     )
-    assert str(finding) == "entry.md:20:1: NF203 expected the file to end after its last line, found blank lines"
+    assert (
+        str(finding) == "entry.md:20:1: warning: NF203 expected the file to end after its last line, found blank lines"
+    )
     assert pickle.loads(pickle.dumps(finding)) == finding and hash(finding) == hash(pickle.loads(pickle.dumps(finding)))
     assert check("x\n")[0].path == "-"
     assert check(SAMPLE + "\n", ignore=["NF2"]) == []

@@ -40,7 +40,8 @@ B = Entry(
 
 
 def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key != "GITHUB_ACTIONS"}
+    # As on a reader's machine: not on GitHub Actions, no colour asked for or forbidden.
+    env = {key: value for key, value in os.environ.items() if key not in ("GITHUB_ACTIONS", "FORCE_COLOR", "NO_COLOR")}
     return subprocess.run(
         [sys.executable, "-m", "newsfmt", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env
     )
@@ -60,7 +61,8 @@ def archive(root: Path, files: Mapping[str, str | bytes] | None = None) -> Path:
 
 
 def codes(result: subprocess.CompletedProcess[str]) -> list[str]:
-    return [line.split(": ", 2)[1].split(" ")[0] for line in result.stdout.splitlines()]
+    """The codes of the concise lines, PATH:LINE:COLUMN: SEVERITY: CODE MESSAGE."""
+    return [line.split(": ", 3)[2].split(" ")[0] for line in result.stdout.splitlines()]
 
 
 def test_a_canonical_archive_has_no_findings(tmp_path: Path) -> None:
@@ -107,7 +109,7 @@ def test_an_unreadable_file_is_reported_and_the_run_goes_on(tmp_path: Path) -> N
     archive(tmp_path)
     (tmp_path / "news/2016/04/8/gone.md").symlink_to(tmp_path / "nowhere.md")
     result = run("validate", cwd=tmp_path)
-    assert result.stdout.startswith("news/2016/04/8/gone.md:1:1: NF001 cannot read the file: No such file")
+    assert result.stdout.startswith("news/2016/04/8/gone.md:1:1: error: NF001 cannot read the file: No such file")
     assert result.returncode == 1 and "3 files, 1 error, 0 warnings" in result.stderr
 
 
@@ -117,7 +119,10 @@ def test_an_unreadable_file_is_reported_and_the_run_goes_on(tmp_path: Path) -> N
 def test_the_concise_format(tmp_path: Path) -> None:
     (tmp_path / "entry.md").write_text(SAMPLE.replace("http://example.com/a", "http://example.com/a b"))
     result = run("validate", "entry.md", cwd=tmp_path)
-    assert result.stdout == 'entry.md:13:15: NF111 expected a URL without whitespace, found "http://example.com/a b"\n'
+    assert (
+        result.stdout
+        == 'entry.md:13:15: error: NF111 expected a URL without whitespace, found "http://example.com/a b"\n'
+    )
     assert result.stderr == "1 file, 1 error, 0 warnings\n"
 
 
@@ -219,7 +224,7 @@ def test_stdin_with_a_file_name(tmp_path: Path) -> None:
     archive(tmp_path)
     text = serialize(A).replace("# NATO will meet Russia ", "# NATO will meet Russia")
     result = run("validate", "-", "--stdin-filename", A_PATH, cwd=tmp_path, stdin=text)
-    assert result.stdout == f"{A_PATH}:3:24: NF207 expected a space after the headline, found none\n"
+    assert result.stdout == f"{A_PATH}:3:24: warning: NF207 expected a space after the headline, found none\n"
 
 
 # fmt
@@ -241,7 +246,7 @@ def test_fmt_rewrites_only_what_parses_and_is_not_canonical_and_is_idempotent(tm
     )
     result = run("fmt", cwd=tmp_path)
     assert result.returncode == 1  # the broken file failed
-    assert "news/2016/04/8/broken.md:11:1: NF106" in result.stderr
+    assert "news/2016/04/8/broken.md:11:1: error: NF106" in result.stderr
     assert result.stderr.endswith("1 file reformatted, 2 unchanged, 1 failed\n")
     assert (tmp_path / "news/2016/04/8/messy.md").read_bytes() == SAMPLE.encode()
     assert (tmp_path / "news/2016/04/8/messy.md").stat().st_mode & 0o777 == 0o640
@@ -277,7 +282,7 @@ def test_to_json_then_from_json_rebuilds_the_archive_byte_for_byte(tmp_path: Pat
 def test_to_json_as_one_array_to_a_file_and_invalid_files(tmp_path: Path) -> None:
     archive(tmp_path, {"news/2016/04/8/broken.md": SAMPLE.replace("### Source:", "### Notes:")})
     result = run("to-json", "--format", "json", "-o", "out.json", cwd=tmp_path)
-    assert result.returncode == 1 and "broken.md:11:1: NF106" in result.stderr
+    assert result.returncode == 1 and "broken.md:11:1: error: NF106" in result.stderr
     assert [record["path"] for record in json.loads((tmp_path / "out.json").read_text())] == [B_PATH, A_PATH]
     assert run("to-json", "--skip-invalid", "-o", "out.jsonl", cwd=tmp_path).returncode == 0
 
@@ -383,5 +388,5 @@ def test_the_summary_comes_after_the_findings_when_both_streams_share_a_pipe(tmp
         text=True,
         check=False,
     )
-    assert result.stdout.startswith("entry.md:1:1: NF101 ")
+    assert result.stdout.startswith("entry.md:1:1: error: NF101 ")
     assert result.stdout.endswith("\n1 file, 1 error, 0 warnings\n")

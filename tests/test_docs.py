@@ -119,7 +119,7 @@ def test_the_recipes_run_as_written(page: str, tmp_path: Path, monkeypatch: pyte
         pytest.importorskip(module, reason=f'{page} needs {module}: pip install -e ".[cookbook]"')
     # A clone, as the reader has one: the files the page may touch, committed.
     root = Path(__file__).parent.parent
-    for name in ["pyproject.toml", ".gitignore", "README.md", "examples/make_archive.py"]:
+    for name in ["pyproject.toml", ".gitignore", "README.md", "examples/make_archive.py", "examples/dask_job.py"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(root / name, tmp_path / name)
     git = ["git", "-c", "user.name=newsfmt", "-c", "user.email=newsfmt@example.com", "-c", "init.defaultBranch=main"]
@@ -146,3 +146,17 @@ def test_the_cookbook_s_pre_commit_hooks_exist() -> None:
     hooks = re.findall(r"^- id: (\S+)", (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(), re.M)
     used = re.findall(r"^\s+- id: (\S+)", (DOCS / "cookbook.md").read_text(encoding="utf-8"), re.MULTILINE)
     assert used and set(used) <= set(hooks)
+
+
+def test_a_file_a_page_shows_is_the_file_itself() -> None:
+    """A block after "<!-- not run: the file PATH" is that file, byte for byte, so the page cannot show stale code."""
+    shown = 0
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for match in FENCE.finditer(text):
+            before = text[: match.start()].rstrip().rsplit("\n", 1)[-1]
+            if before.startswith("<!-- not run: the file "):
+                path = before.split()[5].rstrip(",")
+                assert (DOCS.parent / path).read_text(encoding="utf-8") == match[3], f"{page.name} shows an old {path}"
+                shown += 1
+    assert shown >= 1

@@ -27,8 +27,8 @@ def test_a_symlink_loop_ends_the_search_and_a_looping_file_is_unreadable(tmp_pat
     (tmp_path / "news/b.md").symlink_to(tmp_path / "news/a.md")
     result = run("validate", cwd=tmp_path)
     assert result.stdout.splitlines() == [
-        "news/a.md:1:1: NF001 cannot read the file: Too many levels of symbolic links",
-        "news/b.md:1:1: NF001 cannot read the file: Too many levels of symbolic links",
+        "news/a.md:1:1: error: NF001 cannot read the file: Too many levels of symbolic links",
+        "news/b.md:1:1: error: NF001 cannot read the file: Too many levels of symbolic links",
     ]
     assert result.returncode == 1 and result.stderr == "4 files, 2 errors, 0 warnings\n"
 
@@ -41,7 +41,7 @@ def test_a_symlink_out_of_the_tree_is_not_followed_unless_asked(tmp_path: Path) 
     result = run("validate", "--ignore", "NF3", cwd=tmp_path / "archive")
     assert (
         result.stdout
-        == f"news/2016/04/8/link.md:1:1: NF006 expected a file in the tree, found a symlink to {tmp_path}/outside.md (--follow-symlinks reads it)\n"
+        == f"news/2016/04/8/link.md:1:1: error: NF006 expected a file in the tree, found a symlink to {tmp_path}/outside.md (--follow-symlinks reads it)\n"
     )
     followed = run("validate", "--ignore", "NF3", "--follow-symlinks", cwd=tmp_path / "archive")
     assert (followed.returncode, followed.stdout) == (0, "")
@@ -55,7 +55,7 @@ def test_a_fifo_is_reported_without_blocking_the_run(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "newsfmt", "validate"], cwd=tmp_path, capture_output=True, text=True, timeout=30
     )
-    assert result.stdout == "news/2016/04/8/pipe.md:1:1: NF004 expected a file, found a FIFO\n"
+    assert result.stdout == "news/2016/04/8/pipe.md:1:1: error: NF004 expected a file, found a FIFO\n"
     assert result.returncode == 1 and result.stderr == "3 files, 1 error, 0 warnings\n"
 
 
@@ -65,14 +65,15 @@ def test_a_device_file_is_reported(tmp_path: Path) -> None:
     os.mknod(tmp_path / "news/2016/04/8/zero.md", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero's numbers
     assert (
         run("validate", cwd=tmp_path).stdout
-        == "news/2016/04/8/zero.md:1:1: NF004 expected a file, found a character device\n"
+        == "news/2016/04/8/zero.md:1:1: error: NF004 expected a file, found a character device\n"
     )
 
 
 def test_a_folder_where_a_file_was_expected_is_reported(tmp_path: Path) -> None:
     archive(tmp_path, {"news/2016/04/8/folder.md/x.md": SAMPLE})
     assert (
-        run("validate", cwd=tmp_path).stdout == "news/2016/04/8/folder.md:1:1: NF004 expected a file, found a folder\n"
+        run("validate", cwd=tmp_path).stdout
+        == "news/2016/04/8/folder.md:1:1: error: NF004 expected a file, found a folder\n"
     )
 
 
@@ -81,7 +82,7 @@ def test_a_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> 
     with open(os.path.join(os.fsencode(tmp_path), b"news/caf\xe9.md"), "wb") as file:
         file.write(SAMPLE.encode())
     result = run("validate", cwd=tmp_path)
-    assert result.stdout == "news/caf\\xe9.md:1:1: NF005 expected a UTF-8 file name; the file is not read\n"
+    assert result.stdout == "news/caf\\xe9.md:1:1: error: NF005 expected a UTF-8 file name; the file is not read\n"
     assert (
         json.loads(run("validate", "--output-format", "sarif", cwd=tmp_path).stdout)["runs"][0]["results"][0]["ruleId"]
         == "NF005"
@@ -95,7 +96,7 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     assert codes(run("validate", "--max-file-size", "100", cwd=tmp_path)) == ["NF003", "NF003"]
     (tmp_path / "pyproject.toml").write_text("[tool.newsfmt]\nmax-file-size = 200\n")
     found = run("validate", cwd=tmp_path).stdout
-    assert found == f"{A_PATH}:1:1: NF003 expected at most 200 bytes, found 260\n"
+    assert found == f"{A_PATH}:1:1: error: NF003 expected at most 200 bytes, found 260\n"
     big = tmp_path / "big.md"
     big.write_bytes(b"x" * 11_000_000)
     with pytest.raises(ParseError) as raised:
@@ -121,16 +122,16 @@ def test_an_unreadable_file_is_reported(shared_tmp: Path) -> None:
     (shared_tmp / B_PATH).chmod(0o644)
     (shared_tmp / A_PATH).chmod(0)
     code, out, _ = in_process("validate", "--ignore", "NF3", cwd=shared_tmp, user=NOBODY)
-    assert (code, out) == (1, f"{A_PATH}:1:1: NF001 cannot read the file: Permission denied\n")
+    assert (code, out) == (1, f"{A_PATH}:1:1: error: NF001 cannot read the file: Permission denied\n")
 
 
 def die_on_poison(
-    markdown: bool, titles: bool, file: InputFile
+    item: tuple[newsfmt._rules.Selection, InputFile],
 ) -> tuple[list[newsfmt.Finding], newsfmt._check.Links | None]:
     """A worker that dies on one file, as a crash in C or the OOM killer would end it."""
-    if file.path.endswith("poison.md"):
+    if item[1].path.endswith("poison.md"):
         os._exit(1)
-    return _check_one(markdown, titles, file)
+    return _check_one(item)
 
 
 def test_a_worker_that_dies_on_one_file_costs_only_that_file(
@@ -147,8 +148,8 @@ def test_a_worker_that_dies_on_one_file_costs_only_that_file(
     code = newsfmt._cli.main(["validate", "--jobs", "2", "--ignore", "NF3", "-q"])
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        "news/2016/04/8/entry-050-poison.md:1:1: NF000 the worker process died on this file",
-        'news/2016/04/8/entry-090.md:11:5: NF208 expected "### Source:", found "### Sources:"',
+        "news/2016/04/8/entry-050-poison.md:1:1: error: NF000 the worker process died on this file",
+        'news/2016/04/8/entry-090.md:11:5: warning: NF208 expected "### Source:", found "### Sources:"',
     ]
     assert code == 1
 

@@ -17,7 +17,7 @@ def test_the_public_names() -> None:
     markdown = ["render_html", "plain_text"]
     archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes", "write_to_archive"]
     files = ["InputFile", "find_files", "check_files", "map_files", "MAX_FILE_SIZE", "display_path", "writing"]
-    configuration = ["Settings", "ConfigError", "find_settings"]
+    configuration = ["Settings", "ConfigError", "find_settings", "load_settings"]
     assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown + archives + files + configuration)
     for name in newsfmt.__all__:
         assert getattr(newsfmt, name) is not None

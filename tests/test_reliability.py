@@ -307,7 +307,7 @@ def test_7_validate_reports_a_second_bom_exactly_as_parse_does(tmp_path: Path) -
     result = run("validate", "entry.md", cwd=tmp_path)
     assert result.returncode == 1
     first = result.stdout.splitlines()[0]
-    assert first == f"entry.md:{error.value.line}:{error.value.column}: {error.value.code} {error.value.message}"
+    assert first == f"entry.md:{error.value.line}:{error.value.column}: error: {error.value.code} {error.value.message}"
 
 
 _PREFIXES = st.sampled_from(["", "\ufeff", "\ufeff\ufeff", "\ufeff\n", "\r\n", " "])
@@ -363,7 +363,7 @@ def test_9_a_folder_that_cannot_be_listed_is_a_finding_and_fails_the_run(shared_
         folder.chmod(0o755)
     locked.chmod(0o000)
     code, out, err = in_process("validate", cwd=shared_tmp, user=NOBODY)
-    assert out == "news/2016/04/8:1:1: NF001 cannot list the folder: Permission denied\n"
+    assert out == "news/2016/04/8:1:1: error: NF001 cannot list the folder: Permission denied\n"
     assert (code, err) == (1, "1 file, 1 error, 0 warnings\n")
     code, out, err = in_process("fmt", cwd=shared_tmp, user=NOBODY)
     assert code == 1 and "NF001 cannot list the folder" in err
@@ -401,7 +401,9 @@ def test_10_a_selection_that_selects_nothing_is_a_usage_error(
 def test_11_stdin_is_read_by_the_main_process_whatever_the_pool_does(tmp_path: Path) -> None:
     archive(tmp_path, {f"news/2016/04/8/n{number:03d}.md": SAMPLE for number in range(70)})
     result = run("validate", "--ignore", "NF3", "-j", "2", "-", ".", cwd=tmp_path, stdin="broken\n")
-    assert result.stdout.startswith('-:1:1: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)"')
+    assert result.stdout.startswith(
+        '-:1:1: error: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)"'
+    )
     assert result.returncode == 1 and result.stderr == "73 files, 2 errors, 0 warnings\n"
 
 
@@ -417,7 +419,7 @@ def test_12_a_write_that_fails_is_a_finding_and_fmt_goes_on(shared_tmp: Path) ->
     (shared_tmp / "b").chmod(0o555)  # the user cannot make the temporary file here
     code, _, err = in_process("fmt", "-j", "1", ".", cwd=shared_tmp, user=NOBODY)
     assert err.splitlines() == [
-        "b/entry.md:1:1: NF007 cannot write the file: Permission denied",
+        "b/entry.md:1:1: error: NF007 cannot write the file: Permission denied",
         "2 files reformatted, 0 unchanged, 1 failed",
     ]
     assert code == 1
@@ -629,14 +631,14 @@ def test_names_with_line_breaks_cannot_forge_finding_lines(tmp_path: Path) -> No
     (tmp_path / forged).write_text("broken\n")
     result = run("validate", cwd=tmp_path)
     assert result.stdout.splitlines() == [
-        'a\\nnews.md:1:1: NF999 forged\\r.md:1:1: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "broken"',
-        'a\\nnews.md:1:1: NF999 forged\\r.md:1:1: NF105 expected the headline "# HEADLINE", found "broken"',
+        'a\\nnews.md:1:1: NF999 forged\\r.md:1:1: error: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "broken"',
+        'a\\nnews.md:1:1: NF999 forged\\r.md:1:1: error: NF105 expected the headline "# HEADLINE", found "broken"',
     ]
     sarif = json.loads(run("validate", "--output-format", "sarif", cwd=tmp_path).stdout)
     uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "a%5Cnnews.md%3A1%3A1%3A%20NF999%20forged%5Cr.md"
     fmt = run("fmt", "--check", cwd=tmp_path)
-    assert fmt.stderr.splitlines()[0].startswith("a\\nnews.md:1:1: NF999 forged\\r.md:1:1: NF101")
+    assert fmt.stderr.splitlines()[0].startswith("a\\nnews.md:1:1: NF999 forged\\r.md:1:1: error: NF101")
 
 
 def test_a_socket_is_not_a_file(tmp_path: Path) -> None:
@@ -648,7 +650,7 @@ def test_a_socket_is_not_a_file(tmp_path: Path) -> None:
         finally:
             os.chdir(Path(__file__).parent.parent)
         result = run("validate", cwd=tmp_path)
-    assert result.stdout == "news/2016/04/8/socket.md:1:1: NF004 expected a file, found a socket\n"
+    assert result.stdout == "news/2016/04/8/socket.md:1:1: error: NF004 expected a file, found a socket\n"
     with pytest.raises(ParseError, match="expected a file, found a socket"):
         newsfmt.read(tmp_path / "news/2016/04/8/socket.md")
 
@@ -656,7 +658,7 @@ def test_a_socket_is_not_a_file(tmp_path: Path) -> None:
 def test_a_file_named_dash_is_a_file_and_only_a_lone_dash_is_stdin(tmp_path: Path) -> None:
     (tmp_path / "-").write_text("broken\n")
     result = run("validate", "./-", cwd=tmp_path, stdin=SAMPLE)
-    assert result.stdout.startswith("-:1:1: NF101") and result.returncode == 1
+    assert result.stdout.startswith("-:1:1: error: NF101") and result.returncode == 1
     assert run("validate", "-", cwd=tmp_path, stdin=SAMPLE).returncode == 0
 
 
@@ -770,8 +772,8 @@ def test_9_a_related_folder_that_cannot_be_listed_is_not_reported_as_missing(sha
     (shared_tmp / "news/2016/04/8/nato-will-meet-russia.md").chmod(0o644)
     code, out, _ = in_process("validate", cwd=shared_tmp, user=NOBODY)
     assert out == (
-        "news/2016/04/20:1:1: NF001 cannot list the folder: Permission denied\n"
-        "news/2016/04/8/nato-will-meet-russia.md:14:1: NF303 expected the related entry "
+        "news/2016/04/20:1:1: error: NF001 cannot list the folder: Permission denied\n"
+        "news/2016/04/8/nato-will-meet-russia.md:14:1: warning: NF303 expected the related entry "
         "/news/2016/04/20/nato-reopens-talks.md in the archive, cannot list its folder: Permission denied\n"
     )
     assert code == 1

@@ -3,7 +3,7 @@
 from ._archive import Archive, Record, write_to_archive
 from ._atomic import writing
 from ._check import Finding, check
-from ._config import ConfigError, Settings, find_settings
+from ._config import ConfigError, Settings, find_settings, load_settings
 from ._dict import DictError, from_dict, to_dict
 from ._errors import ParseError
 from ._files import InputFile, check_files, find_files, map_files
@@ -40,6 +40,7 @@ __all__ = [
     "find_settings",
     "from_dict",
     "json_schema",
+    "load_settings",
     "map_files",
     "parse",
     "parse_bytes",

@@ -35,12 +35,14 @@ class Finding(NamedTuple):
     Immutable, comparable (by path, line, column, code, message), hashable and
     picklable: a named tuple, cheap to make and to send between processes.
     ``name`` and ``severity`` come from the rule (``newsfmt.RULES``); ``str()``
-    is the concise format.
+    is the concise format, ``PATH:LINE:COLUMN: SEVERITY: CODE MESSAGE``, the shape
+    compilers print, which editors and CI problem matchers read (Vim's default
+    ``errorformat``, VS Code's ``$gcc``).
 
     >>> import newsfmt
     >>> finding = newsfmt.check("### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO\n", "x.md")[0]
     >>> print(finding)
-    x.md:3:7: NF207 expected a space after the headline, found none
+    x.md:3:7: warning: NF207 expected a space after the headline, found none
     >>> finding.name, finding.severity
     ('layout-space', 'warning')
     """
@@ -52,7 +54,7 @@ class Finding(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.code} {self.message}"
 
     @property
     def name(self) -> str:
@@ -82,7 +84,7 @@ def check(
     >>> [f.code for f in newsfmt.check("### [2016-04-20](/news/2016/04/20/index.md)\r\n\r\n# NATO \r\n")]
     ['NF201']
     >>> [str(f) for f in newsfmt.check("# NATO\n", "x.md", select=["NF1"])]
-    ['x.md:1:1: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "# NATO"']
+    ['x.md:1:1: error: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "# NATO"']
     """
     selection = Selection.of(select, ignore)
     name = "-" if path is None else os.fspath(path)

@@ -106,8 +106,7 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
 
     >>> import newsfmt, pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "newsfmt.toml"
-    >>> _ = path.write_text('select = ["NF1", "NF2"]
-')
+    >>> _ = path.write_text('select = ["NF1", "NF2"]\n')
     >>> newsfmt.load_settings(path).select
     ('NF1', 'NF2')
     """

@@ -12,6 +12,7 @@ from typing import NoReturn, TypeVar
 import attrs
 
 from ._check import Finding, Links, check_with_links, links_findings
+from ._config import Settings
 from ._errors import ParseError
 from ._io import MAX_FILE_SIZE, decode, display_path, file_text
 from ._pool import DIED, run_all
@@ -21,15 +22,17 @@ R = TypeVar("R")
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"})
 
 
-def walk(top: str, exclude: Sequence[str] = ()) -> Iterator[tuple[str, str | None]]:
+def walk(
+    top: str, exclude: Sequence[str] = (), skip: Callable[[str], bool] | None = None
+) -> Iterator[tuple[str, str | None]]:
     """The entry files under the folder ``top``, lazily, in the order of their sorted paths: (path, problem).
 
     The rules of the command: ``*.md`` files but ``index.md`` (the day pages);
     folders named like ``.git``, virtual environments and what ``exclude`` names
     (globs matched against the path and the name) are skipped; symlinked folders
     are not entered, so a loop ends; a folder named ``*.md`` is listed, to be
-    reported rather than searched. A folder that cannot be listed is an item whose
-    ``problem`` says why.
+    reported rather than searched; ``skip(path)`` true skips a path too. A folder
+    that cannot be listed is an item whose ``problem`` says why.
     """
     try:
         with os.scandir(top) as listing:
@@ -48,12 +51,12 @@ def walk(top: str, exclude: Sequence[str] = ()) -> Iterator[tuple[str, str | Non
     items.sort(key=lambda entry: entry[0])
     for key, item, is_folder in items:
         path = os.path.normpath(item.path)
-        if exclude and _excluded(path, exclude):
+        if (exclude and _excluded(path, exclude)) or (skip is not None and skip(path)):
             continue
         if key.endswith("/"):
             if item.name in SKIPPED_FOLDERS or item.is_symlink() or os.path.exists(os.path.join(path, "pyvenv.cfg")):
                 continue
-            yield from walk(path, exclude)
+            yield from walk(path, exclude, skip)
         elif item.name.endswith(".md") and (is_folder or item.name != "index.md"):
             yield path, None
 
@@ -69,7 +72,9 @@ class InputFile:
     ``path`` is where it is on disk (``-`` for standard input, whose bytes are
     ``data``); ``name`` is how findings and messages show it; ``tree`` is the real
     path of the folder it was found in, out of which a symlink is not followed
-    unless ``follow_symlinks``; ``problem`` says why a folder could not be listed.
+    unless ``follow_symlinks``; ``problem`` says why a folder could not be listed;
+    ``settings`` are the configuration that governs it (its ``select``, ``ignore``
+    and ``strict`` apply to its findings).
 
     >>> import newsfmt
     >>> stdin = newsfmt.InputFile("-", "-", data=b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO \n")
@@ -84,6 +89,7 @@ class InputFile:
     problem: str | None = None
     max_file_size: int = MAX_FILE_SIZE
     follow_symlinks: bool = False
+    settings: Settings = attrs.field(factory=Settings)
 
     def read_text(self) -> str:
         """The file's text, or ``ParseError`` with the code of what stands in the way.
@@ -114,8 +120,9 @@ def find_files(
     exclude: Iterable[str] = (),
     stdin: bytes | None = None,
     stdin_name: str | None = None,
-    max_file_size: int = MAX_FILE_SIZE,
+    max_file_size: int | None = None,
     follow_symlinks: bool = False,
+    settings: Settings | Callable[[str], Settings] | None = None,
 ) -> list[InputFile]:
     r"""The files a run over ``paths`` reads, as ``newsfmt validate PATH...`` finds them: stdin first, then sorted.
 
@@ -125,6 +132,13 @@ def find_files(
     standard input, whose bytes the caller gives as ``stdin`` (named
     ``stdin_name``, else ``-``). No path means the current folder. A path that
     does not exist raises ``FileNotFoundError`` naming it; nothing is read.
+
+    ``settings`` is one ``Settings`` for every file (by default none set), or a function from a folder
+    to the settings of the files in it: ``find_settings`` gives each file the
+    nearest configuration above it, as the command does (standard input gets
+    that of ``stdin_name``'s folder, else of the current one). A file's settings
+    add their ``exclude`` globs (matched against the path from the configuration's
+    folder, and the name) and give its ``max_file_size`` unless one is given here.
 
     >>> import newsfmt, pathlib, tempfile
     >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -138,82 +152,125 @@ def find_files(
     """
     given = [os.fspath(path) for path in paths] or ["."]
     excludes = tuple(exclude)
+    settings_of = _settings_finder(settings)
+
+    def inputs(file: str, place: str | None, data: bytes | None, problem: str | None, name: str) -> InputFile:
+        its = settings_of(os.path.dirname(file) if data is None else os.path.dirname(stdin_name or "x"))
+        size = max_file_size or its.max_file_size or MAX_FILE_SIZE
+        return InputFile(file, display_path(name), place, data, problem, size, follow_symlinks, its)
+
+    def configured_out(path: str) -> bool:  # a path that its configuration's exclude globs skip
+        its = settings_of(os.path.dirname(path))
+        if not its.exclude or its.path is None:
+            return False
+        return _excluded(os.path.relpath(path, os.path.dirname(its.path)), its.exclude)
+
     files: list[InputFile] = []
     if "-" in given:
         if stdin is None:
             raise ValueError("stdin: expected the bytes of standard input, as - is among the paths")
-        name = display_path(stdin_name or "-")
-        files.append(InputFile("-", name, None, stdin, None, max_file_size, follow_symlinks))
+        files.append(inputs("-", None, stdin, None, stdin_name or "-"))
     found: dict[str, tuple[str | None, str | None]] = {}
     for path in given:
         if path == "-":
             continue
         if os.path.isdir(path) and not path.endswith(".md"):
             tree = os.path.realpath(path)
-            for file, problem in walk(path, excludes):
+            for file, problem in walk(path, excludes, configured_out):
                 found.setdefault(file, (tree, problem))
         elif os.path.lexists(path):
             found.setdefault(os.path.normpath(path), (None, None))
         else:
             raise FileNotFoundError(f"{display_path(path)}: no such file or folder")
     for file, (place, problem) in sorted(found.items()):
-        files.append(InputFile(file, display_path(file), place, None, problem, max_file_size, follow_symlinks))
+        files.append(inputs(file, place, None, problem, file))
     return files
+
+
+def _settings_finder(settings: Settings | Callable[[str], Settings] | None) -> Callable[[str], Settings]:
+    """The settings of a folder's files, looked up once a folder."""
+    if settings is None or isinstance(settings, Settings):
+        fixed = settings or Settings()
+        return lambda folder: fixed
+    known: dict[str, Settings] = {}
+
+    def settings_of(folder: str) -> Settings:
+        if folder not in known:
+            known[folder] = settings(folder or ".")
+        return known[folder]
+
+    return settings_of
 
 
 def check_files(
     files: Sequence[InputFile],
     *,
     select: Iterable[str] | None = None,
-    ignore: Iterable[str] = (),
+    ignore: Iterable[str] | None = None,
     jobs: int = 1,
     progress: bool = False,
 ) -> Iterator[Finding]:
     r"""Every finding of every file, in the order of ``files``, then those that compare files (NF307).
 
     What ``newsfmt validate`` reports, before it sorts them. ``select`` and
-    ``ignore`` take codes or prefixes (a bad one raises ``ValueError`` here, before
-    any file is read); ``jobs`` above 1 checks the files in that many worker
-    processes; ``progress`` shows a progress bar on standard error. A file whose
-    worker dies twice, or on which newsfmt fails, gets an NF000 finding and the
-    run goes on.
+    ``ignore`` take codes or prefixes; where one is None, each file's
+    ``settings`` give it (and by default every rule but the opt-in ones is
+    selected). A bad code raises ``ValueError`` here, before any file is read.
+    ``jobs`` above 1 checks the files in that many worker processes;
+    ``progress`` shows a progress bar on standard error. A file whose worker
+    dies twice, or on which newsfmt fails, gets an NF000 finding and the run
+    goes on.
 
     >>> import newsfmt
     >>> stdin = b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO\n"
     >>> [str(finding) for finding in newsfmt.check_files(newsfmt.find_files(["-"], stdin=stdin))]
-    ['-:3:7: NF207 expected a space after the headline, found none']
+    ['-:3:7: warning: NF207 expected a space after the headline, found none']
     """
-    selection = Selection.of(select, ignore)
-    work = functools.partial(_check_one, selection.markdown, selection.titles)
-    results = run_all(work, files, jobs, _check_died)
-    return _checked(_shown_progress(results, len(files), progress), selection)
+    select = select if select is None or isinstance(select, str) else tuple(select)
+    ignore = ignore if ignore is None or isinstance(ignore, str) else tuple(ignore)
+    selections: dict[tuple[object, object], Selection] = {}
+    work = []
+    for file in files:
+        chosen = file.settings.select if select is None else select
+        ignored = (file.settings.ignore or ()) if ignore is None else ignore
+        if (chosen, ignored) not in selections:
+            selections[chosen, ignored] = Selection.of(chosen, ignored)
+        work.append((selections[chosen, ignored], file))
+    results = run_all(_check_one, work, jobs, _check_died)
+    return _checked(_shown_progress(results, len(files), progress), work)
 
 
-def _checked(results: Iterable[tuple[list[Finding], Links | None]], selection: Selection) -> Iterator[Finding]:
+def _checked(
+    results: Iterable[tuple[list[Finding], Links | None]], work: list[tuple[Selection, InputFile]]
+) -> Iterator[Finding]:
     all_links = []
     for findings, links in results:
-        yield from (finding for finding in findings if selection.wants(finding.code))
+        yield from findings
         if links is not None:
             all_links.append(links)
-    if selection.titles:
-        yield from links_findings(all_links)
+    if all_links:
+        selection_of = {file.name: selection for selection, file in work}
+        yield from (finding for finding in links_findings(all_links) if selection_of[finding.path].wants(finding.code))
 
 
-def _check_one(markdown: bool, titles: bool, file: InputFile) -> tuple[list[Finding], Links | None]:
+def _check_one(item: tuple[Selection, InputFile]) -> tuple[list[Finding], Links | None]:
     """The findings of one file, and its links for NF307: a worker's part of ``check_files``."""
+    selection, file = item
     try:
         text = file.read_text()
     except ParseError as error:
-        return [Finding(file.name, error.line, error.column, error.code, error.message)], None
+        found = [Finding(file.name, error.line, error.column, error.code, error.message)]
+        return [finding for finding in found if selection.wants(finding.code)], None
     try:
+        markdown, titles = selection.markdown, selection.titles
         _, findings, links = check_with_links(text, file.name, markdown=markdown, links=titles)
     except Exception as error:  # a bug in newsfmt: reported against the file, and the run goes on
         return [Finding(file.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")], None
-    return findings, links
+    return [finding for finding in findings if selection.wants(finding.code)], links
 
 
-def _check_died(file: InputFile) -> tuple[list[Finding], Links | None]:
-    return [Finding(file.name, 1, 1, "NF000", DIED)], None
+def _check_died(item: tuple[Selection, InputFile]) -> tuple[list[Finding], Links | None]:
+    return [Finding(item[1].name, 1, 1, "NF000", DIED)], None
 
 
 def map_files(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable
 
 import attrs
@@ -21,6 +23,18 @@ class Rule:
     name: str
     severity: str  # "error" or "warning"
     summary: str
+
+    @property
+    def explanation(self) -> str:
+        """The rule's section of docs/rules.md (Markdown): an example of what it finds, and how to fix it.
+
+        The one text both the documentation and ``newsfmt rule CODE`` show; it ships in the package.
+
+        >>> import newsfmt
+        >>> newsfmt.RULES["NF002"].explanation.splitlines()[0]
+        '`line 14, column 8: expected UTF-8 text, found the byte 0xFC`. The file is in'
+        """
+        return _explanations().get(self.code, "")
 
 
 RULES = {
@@ -127,6 +141,32 @@ class Selection:
 
 # Checks that cost much more than the others: a selection runs them only when it names them.
 OPT_IN = frozenset({"NF307", "NF401", "NF402", "NF403", "NF404", "NF405"})
+
+
+@functools.cache
+def _explanations() -> dict[str, str]:
+    """Each rule's section of rules.md: the copy in the package, else docs/rules.md beside the source (editable)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in (os.path.join(here, "rules.md"), os.path.join(here, "..", "..", "docs", "rules.md")):
+        try:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+            break
+        except FileNotFoundError:
+            continue
+    else:  # pragma: no cover - an installation without its rules.md is broken
+        return {}
+    sections: dict[str, str] = {}
+    code = None
+    for line in text.split("\n"):
+        if line.startswith("#"):
+            heading = line.lstrip("#").split()
+            code = heading[0] if line.startswith("### NF") and heading else None
+            if code is not None:
+                sections[code] = ""
+        elif code is not None:
+            sections[code] += line + "\n"
+    return {code: text.strip() for code, text in sections.items()}
 
 
 def unknown_codes(codes: Iterable[str]) -> str | None:

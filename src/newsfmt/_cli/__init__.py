@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .. import MAX_FILE_SIZE, ConfigError, __version__, display_path
-from . import convert, fmt, validate
+from . import convert, explain, fmt, validate
 from .output import FORMATS
 from .usage import UsageError, positive
 
@@ -78,14 +78,25 @@ def _arguments() -> argparse.ArgumentParser:
         sub.add_argument("--no-progress", action="store_true", help="no progress bar")
         sub.add_argument("--max-file-size", type=positive, metavar="BYTES", help=f"default: {MAX_FILE_SIZE:,}")
         sub.add_argument("--follow-symlinks", action="store_true", help="read symlinks that lead out of the tree")
+        configuration = sub.add_mutually_exclusive_group()
+        configuration.add_argument("--config", metavar="FILE", help="use this newsfmt.toml or pyproject.toml only")
+        configuration.add_argument("--isolated", action="store_true", help="use no configuration file")
 
     validate_command = command("validate", validate.validate, "Report every problem in entry files.")
     with_paths(validate_command)
     validate_command.add_argument("--select", metavar="CODES", help="codes or prefixes to report, comma-separated")
     validate_command.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report, comma-separated")
-    validate_command.add_argument("--strict", action="store_true", default=None, help="warnings fail the run too")
+    validate_command.add_argument(
+        "--strict", action=argparse.BooleanOptionalAction, help="warnings fail the run too (default: configuration)"
+    )
+    validate_command.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    validate_command.add_argument("--statistics", action="store_true", help="print the number of findings a code")
     validate_command.add_argument(
         "--output-format", choices=FORMATS, help="default: github on GitHub Actions, else concise"
+    )
+    validate_command.add_argument("--output-file", metavar="FILE", help="write the findings here, not to stdout")
+    validate_command.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour the concise format (default: auto)"
     )
 
     fmt_command = command("fmt", fmt.fmt, "Rewrite entry files that parse but are not canonical.")
@@ -95,7 +106,8 @@ def _arguments() -> argparse.ArgumentParser:
 
     to_json_command = command("to-json", convert.to_json, "Write entries as JSON Lines or a JSON array.")
     with_paths(to_json_command)
-    to_json_command.add_argument("--format", choices=("jsonl", "json"), default="jsonl", help="default: jsonl")
+    to_json_command.add_argument("--output-format", choices=("jsonl", "json"), help="default: jsonl")
+    to_json_command.add_argument("--format", choices=("jsonl", "json"), help=argparse.SUPPRESS)  # the old name
     to_json_command.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     to_json_command.add_argument("--skip-invalid", action="store_true", help="invalid files do not fail the run")
 
@@ -106,4 +118,11 @@ def _arguments() -> argparse.ArgumentParser:
     from_json_command.add_argument("--out-dir", required=True, metavar="ROOT", help="write ROOT/news/YYYY/MM/D/SLUG.md")
     from_json_command.add_argument("--overwrite", action="store_true", help="replace existing files that differ")
     from_json_command.add_argument("-q", "--quiet", action="store_true", help="no summary")
+
+    rule_command = command("rule", explain.rule, "Explain a rule: its name, severity, summary, example and fix.")
+    rule_command.add_argument("code", nargs="?", metavar="CODE", help="a code, NF302, or a name, file-name-slug")
+    rule_command.add_argument("--all", action="store_true", help="list every rule")
+    rule_command.add_argument("--output-format", choices=("text", "json"), default="text", help="default: text")
+
+    command("schema", explain.schema, "Print the JSON Schema of the entries to-json writes.")
     return parser

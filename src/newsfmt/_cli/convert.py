@@ -12,7 +12,6 @@ from .. import (
     InputFile,
     ParseError,
     display_path,
-    find_settings,
     from_dict,
     map_files,
     parse,
@@ -41,9 +40,11 @@ def to_json(arguments: argparse.Namespace) -> int:
     import contextlib
     import json
 
-    files = input_files(arguments, find_settings())
+    if arguments.format is not None:
+        print("newsfmt: warning: to-json --format is deprecated; use --output-format", file=sys.stderr)
+    as_array = (arguments.output_format or arguments.format) == "json"
+    files = input_files(arguments)
     invalid = 0
-    as_array = arguments.format == "json"
     with contextlib.nullcontext(sys.stdout) if arguments.output is None else writing(arguments.output) as out:
         first = True
         if as_array:

@@ -1,26 +1,42 @@
-"""The files a command works on: its PATH arguments and the configuration, turned into ``newsfmt.InputFile``s."""
+"""The files a command works on: its PATH arguments and configuration options, turned into ``newsfmt.InputFile``s."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 
-from .. import MAX_FILE_SIZE, InputFile, Settings, find_files
+from .. import MAX_FILE_SIZE, InputFile, Settings, find_files, find_settings, load_settings
 from .usage import UsageError
 
 
-def input_files(arguments: argparse.Namespace, settings: Settings) -> list[InputFile]:
+def settings_source(arguments: argparse.Namespace) -> Settings | Callable[[str], Settings]:
+    """``--isolated``: none; ``--config FILE``: that file's for every file; else each file's nearest (as ruff)."""
+    if arguments.isolated:
+        return Settings()
+    if arguments.config is not None:
+        return load_settings(arguments.config)
+    return find_settings
+
+
+def input_files(arguments: argparse.Namespace) -> list[InputFile]:
     """``find_files`` over the PATHs, with standard input read here: a worker process's stdin is not it."""
-    max_size = arguments.max_file_size or settings.max_file_size or MAX_FILE_SIZE
-    stdin = sys.stdin.buffer.read(max_size + 1) if "-" in arguments.paths else None
+    settings = settings_source(arguments)
+    stdin = None
+    if "-" in arguments.paths:  # read up to the limit that applies to it, and one byte more to tell it is over
+        folder = os.path.dirname(arguments.stdin_filename or "-") or "."
+        its = settings if isinstance(settings, Settings) else settings(folder)
+        stdin = sys.stdin.buffer.read((arguments.max_file_size or its.max_file_size or MAX_FILE_SIZE) + 1)
     try:
         return find_files(
             arguments.paths,
-            exclude=[*settings.exclude, *arguments.exclude],
+            exclude=arguments.exclude,
             stdin=stdin,
             stdin_name=arguments.stdin_filename,
-            max_file_size=max_size,
+            max_file_size=arguments.max_file_size,
             follow_symlinks=arguments.follow_symlinks,
+            settings=settings,
         )
     except FileNotFoundError as error:
         raise UsageError(str(error)) from None

@@ -6,7 +6,7 @@ import argparse
 import functools
 import sys
 
-from .. import Finding, InputFile, ParseError, find_settings, map_files, parse, serialize, write
+from .. import Finding, InputFile, ParseError, map_files, parse, serialize, write
 from .files import input_files, reason, show_progress
 from .output import count, summary
 
@@ -57,7 +57,7 @@ def _lines(text: str) -> list[str]:
 
 def fmt(arguments: argparse.Namespace) -> int:
     write_back = not (arguments.check or arguments.diff)
-    files = input_files(arguments, find_settings())
+    files = input_files(arguments)
     work = functools.partial(_format_file, write_back)
     results = map_files(work, files, jobs=arguments.jobs, progress=show_progress(arguments), died=_format_died)
     counts = {"unchanged": 0, "reformatted": 0, "would-reformat": 0, "failed": 0}

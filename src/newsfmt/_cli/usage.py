@@ -16,11 +16,11 @@ def positive(text: str) -> int:
     return value
 
 
-def selection(given: str | None, configured: tuple[str, ...] | None) -> tuple[str, ...] | None:
-    """The codes an option gives (comma-separated), else the configuration's, else None (the default).
+def selection(given: str | None) -> tuple[str, ...] | None:
+    """The codes an option gives (comma-separated), None when it is not given: each file's configuration decides.
 
     ``check_files`` checks each code, naming the option.
     """
     if given is None:
-        return configured
+        return None
     return tuple(code.strip().upper() for code in given.split(",") if code.strip())

@@ -1,34 +1,48 @@
-"""newsfmt validate: every finding of every file, printed in the chosen format."""
+"""newsfmt validate: every finding of every file, printed in the chosen format, and the exit code."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
-from .. import check_files, find_settings
+from .. import check_files, writing
 from .files import input_files, show_progress
-from .output import WRITERS, count, summary
+from .output import WRITERS, count, summary, use_color, write_statistics
 from .usage import UsageError, selection
 
 
 def validate(arguments: argparse.Namespace) -> int:
-    settings = find_settings()
-    select = selection(arguments.select, settings.select)
-    ignore = selection(arguments.ignore, settings.ignore) or ()
-    strict = arguments.strict if arguments.strict is not None else bool(settings.strict)
     output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
-    files = input_files(arguments, settings)
-    progress = show_progress(arguments, output_format == "concise")
+    if arguments.statistics and output_format not in ("concise", "json"):
+        raise UsageError(f"--statistics prints a table (concise) or json, not {output_format}")
+    files = input_files(arguments)
+    progress = show_progress(arguments, output_format == "concise" and arguments.output_file is None)
     try:
-        found = check_files(files, select=select, ignore=ignore, jobs=arguments.jobs, progress=progress)
+        found = check_files(
+            files,
+            select=selection(arguments.select),
+            ignore=selection(arguments.ignore),
+            jobs=arguments.jobs,
+            progress=progress,
+        )
     except ValueError as error:  # a code no rule has: "select: ..." is the option --select
         message = str(error)
         raise UsageError(f"--{message}" if message.startswith(("select:", "ignore:")) else message) from None
     findings = sorted(found, key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
-    WRITERS[output_format](findings, sys.stdout)
+    to_file = arguments.output_file is not None
+    with writing(arguments.output_file) if to_file else contextlib.nullcontext(sys.stdout) as out:
+        if arguments.statistics:
+            write_statistics(findings, output_format, out)
+        else:
+            WRITERS[output_format](findings, out, not to_file and use_color(arguments.color, out))
     errors = sum(finding.severity == "error" for finding in findings)
     warnings = len(findings) - errors
     if not arguments.quiet:
         summary(f"{count(len(files), 'file')}, {count(errors, 'error')}, {count(warnings, 'warning')}")
-    return 1 if errors or (strict and warnings) else 0
+    strict = {
+        file.name for file in files if (arguments.strict if arguments.strict is not None else file.settings.strict)
+    }
+    failed = errors or any(finding.severity == "warning" and finding.path in strict for finding in findings)
+    return 1 if failed and not arguments.exit_zero else 0
