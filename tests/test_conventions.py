@@ -302,3 +302,26 @@ def test_gitlab_code_quality_matches_gitlabs_format_with_stable_unique_fingerpri
     moved = json.loads(subprocess.run(command, cwd="/", capture_output=True, text=True, env=env).stdout)
     before = {issue["fingerprint"] for issue in report if issue["location"]["path"] == "d.md"}
     assert before <= {issue["fingerprint"] for issue in moved}
+
+
+def test_a_configuration_is_parsed_once_for_all_the_folders_below_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsfmt._config
+
+    archive(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.newsfmt]\nignore = ["NF207"]\n')
+    parsed: list[str] = []
+    original = newsfmt._config._parse
+
+    def counting(path: str) -> newsfmt.Settings | None:
+        parsed.append(path)
+        return original(path)
+
+    monkeypatch.setattr(newsfmt._config, "_parse", counting)
+    monkeypatch.setattr(newsfmt._config, "_PARSED", {})
+    files = newsfmt.find_files([tmp_path], settings=newsfmt.find_settings)
+    assert len({os.path.dirname(file.path) for file in files}) == 2 and parsed == [str(tmp_path / "pyproject.toml")]
+    assert {file.settings.ignore for file in files} == {("NF207",)}
+    (tmp_path / "pyproject.toml").write_text('[tool.newsfmt]\nignore = ["NF2"]\n')  # changed: read again
+    assert newsfmt.find_settings(tmp_path).ignore == ("NF2",) and len(parsed) == 2

@@ -116,8 +116,30 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
     return settings
 
 
+# Each configuration file parsed once while it is unchanged, however many folders below it have files:
+# its path to (modification time, size, settings or the error it gave).
+_PARSED: dict[str, tuple[int, int, Settings | ConfigError | None]] = {}
+
+
 def _load(path: str) -> Settings | None:
-    """The settings of one file; None for a pyproject.toml without a ``[tool.newsfmt]`` table."""
+    """The settings of one file, parsed once while unchanged; None for a pyproject.toml without ``[tool.newsfmt]``."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return _parse(path)  # it raises the ConfigError that says why
+    known = _PARSED.get(path)
+    if known is None or known[:2] != (info.st_mtime_ns, info.st_size):
+        try:
+            result: Settings | ConfigError | None = _parse(path)
+        except ConfigError as error:
+            result = error
+        known = _PARSED[path] = (info.st_mtime_ns, info.st_size, result)
+    if isinstance(known[2], ConfigError):
+        raise ConfigError(str(known[2]))
+    return known[2]
+
+
+def _parse(path: str) -> Settings | None:
     import tomllib
 
     try:
