@@ -18,7 +18,8 @@ def test_the_public_names() -> None:
     archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes", "write_to_archive"]
     files = ["InputFile", "find_files", "check_files", "map_files", "MAX_FILE_SIZE", "display_path", "writing"]
     configuration = ["Settings", "ConfigError", "find_settings", "load_settings"]
-    assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown + archives + files + configuration)
+    tables = ["arrow_schema", "error_schema", "to_arrow", "to_record_batches", "from_arrow"]
+    assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown + archives + files + configuration + tables)
     for name in newsfmt.__all__:
         assert getattr(newsfmt, name) is not None
     assert issubclass(newsfmt.ParseError, ValueError)
@@ -39,8 +40,8 @@ def test_the_model_s_type_hints_resolve() -> None:
     assert typing.get_type_hints(newsfmt.Source)["url"] is str
 
 
-def test_import_does_not_import_markdown_it_or_hypothesis() -> None:
-    code = "import sys, newsfmt; print(sorted(m for m in ('markdown_it', 'hypothesis') if m in sys.modules))"
+def test_import_does_not_import_markdown_it_hypothesis_or_pyarrow() -> None:
+    code = "import sys, newsfmt; print(sorted(m for m in ('markdown_it', 'hypothesis', 'pyarrow') if m in sys.modules))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
 

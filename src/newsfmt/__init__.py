@@ -1,6 +1,7 @@
 """newsfmt: read, check and write the news-entry format of a Markdown news archive."""
 
 from ._archive import Archive, Record, write_to_archive
+from ._arrow import arrow_schema, error_schema, from_arrow, to_arrow, to_record_batches
 from ._atomic import writing
 from ._check import Finding, check
 from ._config import ConfigError, Settings, find_settings, load_settings
@@ -33,11 +34,14 @@ __all__ = [
     "Settings",
     "Source",
     "__version__",
+    "arrow_schema",
     "check",
     "check_files",
     "display_path",
+    "error_schema",
     "find_files",
     "find_settings",
+    "from_arrow",
     "from_dict",
     "json_schema",
     "load_settings",
@@ -49,7 +53,9 @@ __all__ = [
     "render_html",
     "serialize",
     "slugify",
+    "to_arrow",
     "to_dict",
+    "to_record_batches",
     "write",
     "write_to_archive",
     "writing",

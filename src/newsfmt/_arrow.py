@@ -1,0 +1,231 @@
+"""Entries as Arrow tables and back: one nested schema for pandas, Parquet, Dask and Spark (pyarrow, an extra)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._dict import DictError, from_dict
+from ._model import Entry
+
+if TYPE_CHECKING:  # pragma: no cover - for the annotations only: pyarrow is imported where it is used
+    import pyarrow
+
+ROWS_PER_BATCH = 4096  # entries a record batch: a few MB, small enough to stream, large enough to be fast
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError:
+        raise ImportError('newsfmt\'s Arrow functions need pyarrow: pip install "newsfmt[arrow]"') from None
+    return pyarrow
+
+
+def arrow_schema() -> pyarrow.Schema:
+    """The Arrow schema of an entry, nested as the model is, with its archive ``path`` first.
+
+    ``path`` string, ``date`` date32, ``headline`` and ``body`` strings, ``sources``
+    a list of ``struct<name, url>``, ``related`` a list of ``struct<title, path,
+    date date32, context list<string>>`` (the related item's ``date`` is the one its
+    path names). No field is null but ``path``, for an entry whose headline has no
+    letter or digit to make a slug of, which has no path of its own (``Entry.path``
+    raises). Needs pyarrow (``newsfmt[arrow]``).
+
+    >>> import newsfmt
+    >>> newsfmt.arrow_schema().names
+    ['path', 'date', 'headline', 'body', 'sources', 'related']
+    >>> [(field.name, str(field.type)) for field in newsfmt.arrow_schema().field("related").type.value_type]
+    [('title', 'string'), ('path', 'string'), ('date', 'date32[day]'), ('context', 'list<item: string not null>')]
+    """
+    pa = _pyarrow()
+    text = pa.string()
+    source = pa.struct([pa.field("name", text, False), pa.field("url", text, False)])
+    related = pa.struct(
+        [
+            pa.field("title", text, False),
+            pa.field("path", text, False),
+            pa.field("date", pa.date32(), False),
+            pa.field("context", pa.list_(pa.field("item", text, False)), False),
+        ]
+    )
+    return pa.schema(
+        [
+            pa.field("path", text, True),
+            pa.field("date", pa.date32(), False),
+            pa.field("headline", text, False),
+            pa.field("body", text, False),
+            pa.field("sources", pa.list_(pa.field("item", source, False)), False),
+            pa.field("related", pa.list_(pa.field("item", related, False)), False),
+        ]
+    )
+
+
+def error_schema() -> pyarrow.Schema:
+    """The Arrow schema of the files that are no entries: ``path``, ``code``, ``line``, ``column``, ``message``.
+
+    One row a file, its first error, as a ``ParseError`` gives it. Needs pyarrow.
+
+    >>> import newsfmt
+    >>> newsfmt.error_schema().names
+    ['path', 'code', 'line', 'column', 'message']
+    """
+    pa = _pyarrow()
+    return pa.schema(
+        [
+            pa.field("path", pa.string(), False),
+            pa.field("code", pa.string(), False),
+            pa.field("line", pa.int32(), False),
+            pa.field("column", pa.int32(), False),
+            pa.field("message", pa.string(), False),
+        ]
+    )
+
+
+def to_arrow(entries: Iterable[Entry], *, paths: Iterable[str] | None = None) -> pyarrow.Table:
+    r"""A ``pyarrow.Table`` of the entries, in ``arrow_schema()``: one row an entry, in their order.
+
+    ``paths`` gives each row's ``path`` (an ``Archive`` record's archive path, say);
+    by default it is the entry's own ``Entry.path``, null for a headline with no slug. ``to_record_batches`` streams
+    the same rows in batches. Needs pyarrow.
+
+    >>> import datetime, newsfmt
+    >>> entry = newsfmt.Entry(date=datetime.date(2016, 4, 20), headline="NATO reopens talks",
+    ...                       sources=[newsfmt.Source(name="Euronews", url="http://www.euronews.com/")])
+    >>> table = newsfmt.to_arrow([entry])
+    >>> table.column("sources").to_pylist()
+    [[{'name': 'Euronews', 'url': 'http://www.euronews.com/'}]]
+    >>> newsfmt.from_arrow(table) == [entry]
+    True
+    """
+    pa = _pyarrow()
+    batches = list(to_record_batches(entries, paths=paths))
+    return pa.Table.from_batches(batches, schema=arrow_schema())
+
+
+def to_record_batches(
+    entries: Iterable[Entry], *, paths: Iterable[str] | None = None, rows: int = ROWS_PER_BATCH
+) -> Iterator[pyarrow.RecordBatch]:
+    """The rows of ``to_arrow`` as record batches of at most ``rows`` entries, made as the entries come.
+
+    For writers that stream (``pyarrow.parquet.ParquetWriter``): memory stays that
+    of one batch, however many entries. Needs pyarrow.
+
+    >>> import datetime, newsfmt
+    >>> entries = [newsfmt.Entry(date=datetime.date(2016, 4, day), headline=f"Day {day}") for day in range(1, 6)]
+    >>> [batch.num_rows for batch in newsfmt.to_record_batches(entries, rows=2)]
+    [2, 2, 1]
+    """
+    schema = arrow_schema()
+    batch: list[Entry] = []
+    names: list[str | None] = []
+    given = iter(paths) if paths is not None else None
+    for entry in entries:
+        batch.append(entry)
+        names.append(_own_path(entry) if given is None else next(given))
+        if len(batch) == rows:
+            yield _batch(batch, names, schema)
+            batch, names = [], []
+    if batch:
+        yield _batch(batch, names, schema)
+
+
+def _own_path(entry: Entry) -> str | None:
+    try:
+        return entry.path
+    except ValueError:  # a headline with no letter or digit: no slug, no path
+        return None
+
+
+def _batch(entries: Sequence[Entry], paths: list[str | None], schema: pyarrow.Schema) -> pyarrow.RecordBatch:
+    """One record batch, built column by column: flat arrays and list offsets, no Python dict a row."""
+    pa = _pyarrow()
+    source_names: list[str] = []
+    source_urls: list[str] = []
+    source_offsets = [0]
+    titles: list[str] = []
+    targets: list[str] = []
+    target_dates: list[datetime.date] = []
+    tags: list[str] = []
+    tag_offsets = [0]
+    related_offsets = [0]
+    for entry in entries:
+        for source in entry.sources:
+            source_names.append(source.name)
+            source_urls.append(source.url)
+        source_offsets.append(len(source_names))
+        for item in entry.related:
+            titles.append(item.title)
+            targets.append(item.path)
+            target_dates.append(item.date)
+            tags.extend(item.context)
+            tag_offsets.append(len(tags))
+        related_offsets.append(len(titles))
+    sources_type = schema.field("sources").type
+    related_type = schema.field("related").type
+    sources = pa.StructArray.from_arrays(
+        [pa.array(source_names, pa.string()), pa.array(source_urls, pa.string())],
+        fields=list(sources_type.value_type),
+    )
+    context_type = related_type.value_type.field("context").type
+    context = pa.ListArray.from_arrays(pa.array(tag_offsets, pa.int32()), pa.array(tags, pa.string()), context_type)
+    related = pa.StructArray.from_arrays(
+        [
+            pa.array(titles, pa.string()),
+            pa.array(targets, pa.string()),
+            pa.array(target_dates, pa.date32()),
+            context,
+        ],
+        fields=list(related_type.value_type),
+    )
+    columns = [
+        pa.array(paths, pa.string()),
+        pa.array([entry.date for entry in entries], pa.date32()),
+        pa.array([entry.headline for entry in entries], pa.string()),
+        pa.array([entry.body for entry in entries], pa.string()),
+        pa.ListArray.from_arrays(pa.array(source_offsets, pa.int32()), sources, sources_type),
+        pa.ListArray.from_arrays(pa.array(related_offsets, pa.int32()), related, related_type),
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def from_arrow(table: pyarrow.Table | pyarrow.RecordBatch) -> list[Entry]:
+    """The entries of a table in ``arrow_schema()`` (or of a Parquet file read back), every value checked.
+
+    Each row is checked as ``from_dict`` checks a dict: a row that is not an entry
+    raises ``DictError`` whose pointers start with the row's index (``/3/date: …``);
+    the ``path`` column and the related items' ``date`` are derived values, not read.
+    Columns beyond the schema's are ignored. Needs pyarrow.
+
+    >>> import newsfmt, pyarrow
+    >>> bad = pyarrow.table({"date": [None], "headline": ["NATO"], "body": [""], "sources": [[]], "related": [[]]})
+    >>> newsfmt.from_arrow(bad)
+    Traceback (most recent call last):
+    newsfmt.DictError: /0/date: expected a date "YYYY-MM-DD", found null
+    """
+    entries: list[Entry] = []
+    problems: list[tuple[str, str]] = []
+    for index, row in enumerate(table.select(["date", "headline", "body", "sources", "related"]).to_pylist()):
+        date = row["date"]
+        data = {
+            "date": date.isoformat() if isinstance(date, datetime.date) else date,
+            "headline": row["headline"],
+            "body": row["body"],
+            "sources": row["sources"],
+            "related": [
+                {"title": item["title"], "path": item["path"], "context": item["context"]}
+                if isinstance(item, dict)
+                else item
+                for item in row["related"] or ()
+            ]
+            if row["related"] is not None
+            else None,
+        }
+        try:
+            entries.append(from_dict(data))
+        except DictError as error:
+            problems.extend((f"/{index}{pointer}", message) for pointer, message in error.problems)
+    if problems:
+        raise DictError(problems)
+    return entries
