@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import newsfmt
+import newsfmt.strategies
 from newsfmt import Entry, Related, Source, slugify
 from newsfmt._model import is_text, text_problem
 
@@ -138,6 +139,18 @@ def test_evolve_validates_too() -> None:
 def test_entries_pickle() -> None:
     value = entry(body="b", sources=[Source(name="n", url="u")], related=[Related(title="t", path=PATH, context=["x"])])
     assert pickle.loads(pickle.dumps(value)) == value
+
+
+@given(newsfmt.strategies.entries())
+def test_an_entry_pickled_is_the_same_entry_of_the_same_classes(value: Entry) -> None:
+    # Pickles rebuild entries with the trusted constructors (no second check): every value and class must survive.
+    for protocol in (2, pickle.HIGHEST_PROTOCOL):
+        back = pickle.loads(pickle.dumps(value, protocol))
+        assert back == value and attrs.asdict(back, recurse=False) == attrs.asdict(value, recurse=False)
+        assert [type(item) for item in (*back.sources, *back.related)] == [
+            type(item) for item in (*value.sources, *value.related)
+        ]
+        assert hash(back) == hash(value)
 
 
 def test_derived_values() -> None:

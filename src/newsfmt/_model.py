@@ -251,6 +251,9 @@ class Source:
     name: str = attrs.field(converter=plain, validator=_rule(link_text_problem))
     url: str = attrs.field(converter=plain, validator=_rule(url_problem))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # a pickle holds checked values: rebuild without checking again
+        return trusted_source, (self.name, self.url)
+
 
 @attrs.frozen(kw_only=True)
 class Related:
@@ -268,6 +271,9 @@ class Related:
     title: str = attrs.field(converter=plain, validator=_rule(link_text_problem))
     path: str = attrs.field(converter=plain, validator=_rule(path_problem))
     context: tuple[str, ...] = attrs.field(default=(), converter=_context, validator=_each_tag)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return trusted_related, (self.title, self.path, self.context)
 
     @property
     def date(self) -> datetime.date:
@@ -303,6 +309,11 @@ class Entry:
     body: str = attrs.field(default="", converter=plain, validator=_rule(body_problem))
     sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources, validator=_each(Source))
     related: tuple[Related, ...] = attrs.field(default=(), converter=_related, validator=_each(Related))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Workers send entries to the main process: attrs' own pickling (state dicts, setattr a field) cost 41 µs an
+        # entry to load, this 9 times less.
+        return trusted_entry, (self.date, self.headline, self.body, self.sources, self.related)
 
     @property
     def day_path(self) -> str:
