@@ -121,3 +121,67 @@ def test_without_pyarrow_the_arrow_functions_say_what_to_install() -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output == 'newsfmt\'s Arrow functions need pyarrow: pip install "newsfmt[arrow]"\n'
+
+
+# The command: to-json --output-format parquet, and from-json reading it back.
+
+
+def test_parquet_out_and_back_rebuilds_the_archive_byte_for_byte(tmp_path: Path) -> None:
+    from .test_cli import A_PATH, B_PATH, archive, run
+
+    archive(tmp_path / "a")
+    renamed = "news/2016/04/20/nato-reopens.md"  # a start of the slug: the name is kept, not remade
+    (tmp_path / "a" / B_PATH).rename(tmp_path / "a" / renamed)
+    (tmp_path / "a/news/2016/04/8/broken.md").write_text("broken\n")
+    (tmp_path / "a/news/2016/04/8/latin.md").write_bytes(b"\xe9\n")
+    result = run("to-json", "a", "--output-format", "parquet", "-o", "a.parquet", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "a/news/2016/04/8/broken.md:1:1: error: NF101 "
+        'expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "broken"',
+        "a/news/2016/04/8/latin.md:1:1: error: NF002 expected UTF-8 text, found the byte 0xE9",
+        "2 entries written, 2 invalid files",
+    ]
+    table = pq.read_table(tmp_path / "a.parquet")
+    assert table.column("path").to_pylist() == [f"a/{renamed}", f"a/{A_PATH}"]
+    back = run("from-json", "a.parquet", "--out-dir", "b", cwd=tmp_path)
+    assert back.returncode == 0, back.stderr
+    for name in (renamed, A_PATH):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+    again = run("from-json", "a.parquet", "--out-dir", "b", cwd=tmp_path)
+    assert again.stderr == "0 files written, 2 unchanged, 0 failed\n"
+
+
+def test_parquet_from_the_pool_is_the_parquet_of_one_process(tmp_path: Path) -> None:
+    from .test_cli import run
+
+    for number in range(80):
+        entry = Entry(date=datetime.date(2016, 4, 1 + number % 28), headline=f"Entry {number}")
+        newsfmt.write_to_archive(entry, tmp_path / "a")
+    for jobs in ("1", "2"):
+        assert (
+            run(
+                "to-json", "a", "--output-format", "parquet", "-o", f"{jobs}.parquet", "-j", jobs, cwd=tmp_path
+            ).returncode
+            == 0
+        )
+    assert pq.read_table(tmp_path / "1.parquet").equals(pq.read_table(tmp_path / "2.parquet"))
+    assert pq.read_table(tmp_path / "1.parquet").num_rows == 80
+
+
+def test_parquet_needs_a_file_and_a_bad_row_is_named_by_its_index(tmp_path: Path) -> None:
+    from .test_cli import archive, run
+
+    archive(tmp_path)
+    to_stdout = run("to-json", "--output-format", "parquet", cwd=tmp_path)
+    assert (to_stdout.returncode, to_stdout.stderr) == (
+        2,
+        "newsfmt: --output-format parquet writes a binary file: give it with -o FILE\n",
+    )
+    rows = newsfmt.to_arrow([Entry(date=datetime.date(2016, 4, 20), headline="NATO")]).to_pylist()
+    rows.append(dict(rows[0], headline=" NATO"))
+    pq.write_table(pa.Table.from_pylist(rows, schema=newsfmt.arrow_schema()), tmp_path / "bad.parquet")
+    result = run("from-json", "bad.parquet", "--out-dir", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "bad.parquet[1]: /headline: expected no whitespace at either end" in result.stderr
+    assert (tmp_path / "out/news/2016/04/20/nato.md").exists()  # the good row is written

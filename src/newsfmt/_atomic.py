@@ -9,7 +9,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Literal, TextIO, overload
 
 try:
     import fcntl
@@ -81,9 +81,18 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         os.close(descriptor)
 
 
-@contextlib.contextmanager
-def writing(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+@overload
+def writing(
+    path: str | os.PathLike[str], *, binary: Literal[False] = False
+) -> contextlib.AbstractContextManager[TextIO]: ...
+@overload
+def writing(path: str | os.PathLike[str], *, binary: Literal[True]) -> contextlib.AbstractContextManager[BinaryIO]: ...
+def writing(
+    path: str | os.PathLike[str], *, binary: bool = False
+) -> contextlib.AbstractContextManager[TextIO | BinaryIO]:
     r"""A UTF-8 text file (``\n`` line ends) for output that replaces ``path`` only once the block ends without error.
+
+    ``binary=True`` gives a binary file instead (for Parquet).
 
     A regular file, new or not, is replaced atomically as ``write`` replaces an
     entry file (a symlink written through, the mode kept): an error half-way
@@ -98,6 +107,11 @@ def writing(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     >>> path.read_text(encoding="utf-8")
     '{"headline": "NATO"}\n'
     """
+    return _writing(path, binary)
+
+
+@contextlib.contextmanager
+def _writing(path: str | os.PathLike[str], binary: bool) -> Iterator[TextIO | BinaryIO]:
     try:
         info: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
@@ -105,11 +119,14 @@ def writing(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file to write", os.fspath(path))
     if info is not None and not stat.S_ISREG(info.st_mode):  # /dev/null, /dev/stdout, a FIFO: never replaced
-        with open(path, "w", encoding="utf-8", newline="\n") as file:
+        with open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="\n") as file:
             yield file
         return
-    with replacing(path) as binary:
-        text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+    with replacing(path) as raw:
+        if binary:
+            yield raw
+            return
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
         try:
             yield text
             text.flush()

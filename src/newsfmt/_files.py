@@ -14,7 +14,7 @@ import attrs
 from ._check import Finding, Links, check_with_links, links_findings
 from ._config import Settings
 from ._errors import ParseError
-from ._io import MAX_FILE_SIZE, decode, display_path, file_text
+from ._io import MAX_FILE_SIZE, decode, display_path, file_bytes
 from ._pool import DIED, run_all
 from ._rules import Selection
 
@@ -94,22 +94,32 @@ class InputFile:
     def read_text(self) -> str:
         """The file's text, or ``ParseError`` with the code of what stands in the way.
 
-        NF001 a file that cannot be read (or a folder that cannot be listed), NF002
-        bytes that are not UTF-8 (at their line and column), NF003 a file larger
-        than ``max_file_size``, NF004 a folder, FIFO, device or socket, NF005 a
-        name that is not UTF-8, NF006 a symlink out of ``tree``. The error's
+        ``read_bytes``, then NF002 for bytes that are not UTF-8 (at their line and
+        column). The error's ``path`` is ``name``.
+        """
+        data = self.read_bytes()
+        try:
+            return decode(data)
+        except ParseError as error:
+            raise ParseError(error.message, error.line, error.column, self.name, code=error.code) from None
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes, or ``ParseError`` with the code of what stands in the way.
+
+        NF001 a file that cannot be read (or a folder that cannot be listed), NF003
+        a file larger than ``max_file_size``, NF004 a folder, FIFO, device or socket,
+        NF005 a name that is not UTF-8, NF006 a symlink out of ``tree``. The error's
         ``path`` is ``name``.
         """
         try:
             if self.problem is not None:
                 raise ParseError(self.problem, 1, 1, code="NF001")
             if self.data is None:
-                return file_text(
-                    self.path, max_size=self.max_file_size, tree=self.tree, follow_symlinks=self.follow_symlinks
-                )
+                follow = self.follow_symlinks
+                return file_bytes(self.path, max_size=self.max_file_size, tree=self.tree, follow_symlinks=follow)
             if len(self.data) > self.max_file_size:
                 raise ParseError(f"expected at most {self.max_file_size:,} bytes, found more", 1, 1, code="NF003")
-            return decode(self.data)
+            return self.data
         except ParseError as error:
             raise ParseError(error.message, error.line, error.column, self.name, code=error.code) from None
 

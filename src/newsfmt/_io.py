@@ -120,15 +120,15 @@ def parse_text(text: str, *, path: str | None = None) -> Entry:
         raise ParseError(error.message, error.line, error.column, path, code=error.code) from None
 
 
-def file_text(
+def file_bytes(
     path: str, *, max_size: int = MAX_FILE_SIZE, tree: str | None = None, follow_symlinks: bool = True
-) -> str:
-    """A file's text by the command's rules, or ``ParseError`` with the code of what stands in the way.
+) -> bytes:
+    """A file's bytes by the command's rules, or ``ParseError`` with the code of what stands in the way.
 
-    NF001 a file that cannot be read, NF002 bytes that are not UTF-8, NF003 a file
-    larger than ``max_size``, NF004 a folder, FIFO, device or socket (never opened
-    for reading), NF005 a name that is not UTF-8, NF006 a symlink that leads out of
-    the folder ``tree`` (a real path) when ``follow_symlinks`` is false.
+    NF001 a file that cannot be read, NF003 a file larger than ``max_size``, NF004
+    a folder, FIFO, device or socket (never opened for reading), NF005 a name that
+    is not UTF-8, NF006 a symlink that leads out of the folder ``tree`` (a real
+    path) when ``follow_symlinks`` is false.
     """
     try:
         path.encode("utf-8")
@@ -147,7 +147,7 @@ def file_text(
         raise ParseError(problem.message, 1, 1, path, code=problem.code) from None
     except OSError as error:
         raise ParseError(f"cannot read the file: {error.strerror or error}", 1, 1, path, code="NF001") from None
-    return decode(data, path=path)
+    return data
 
 
 # Characters that would break a line of output, or forge one: shown as escapes.

@@ -104,9 +104,11 @@ def _arguments() -> argparse.ArgumentParser:
     fmt_command.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
     fmt_command.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
 
-    to_json_command = command("to-json", convert.to_json, "Write entries as JSON Lines or a JSON array.")
+    to_json_command = command("to-json", convert.to_json, "Write entries as JSON Lines, a JSON array or Parquet.")
     with_paths(to_json_command)
-    to_json_command.add_argument("--output-format", choices=("jsonl", "json"), help="default: jsonl")
+    to_json_command.add_argument(
+        "--output-format", choices=("jsonl", "json", "parquet"), help="default: jsonl; parquet needs -o FILE"
+    )
     to_json_command.add_argument("--format", choices=("jsonl", "json"), help=argparse.SUPPRESS)  # the old name
     to_json_command.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     to_json_command.add_argument("--skip-invalid", action="store_true", help="invalid files do not fail the run")
@@ -114,7 +116,7 @@ def _arguments() -> argparse.ArgumentParser:
     from_json_command = command(
         "from-json", convert.from_json, "Write entries from JSON Lines or an array as canonical files."
     )
-    from_json_command.add_argument("file", metavar="FILE", help="JSON Lines or a JSON array; - reads stdin")
+    from_json_command.add_argument("file", metavar="FILE", help="JSON Lines, a JSON array or Parquet; - reads stdin")
     from_json_command.add_argument("--out-dir", required=True, metavar="ROOT", help="write ROOT/news/YYYY/MM/D/SLUG.md")
     from_json_command.add_argument("--overwrite", action="store_true", help="replace existing files that differ")
     from_json_command.add_argument("-q", "--quiet", action="store_true", help="no summary")

@@ -8,14 +8,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import (
+    DictError,
+    Entry,
     Finding,
     InputFile,
     ParseError,
+    arrow_schema,
     display_path,
+    from_arrow,
     from_dict,
     map_files,
     parse,
     to_dict,
+    to_record_batches,
     write_to_archive,
     writing,
 )
@@ -36,14 +41,38 @@ def _entry_of_file(file: InputFile) -> tuple[dict[str, Any] | None, str]:
         return None, str(Finding(file.name, error.line, error.column, error.code, error.message))
 
 
+def _parsed_entry(file: InputFile) -> tuple[Entry | None, str]:
+    """The file's entry, or None and the finding line that says why there is none."""
+    try:
+        return parse(file.read_text()), ""
+    except ParseError as error:
+        return None, str(Finding(file.name, error.line, error.column, error.code, error.message))
+
+
+def _parsed_died(file: InputFile, message: str) -> tuple[Entry | None, str]:
+    return None, str(Finding(file.name, 1, 1, "NF000", message))
+
+
 def to_json(arguments: argparse.Namespace) -> int:
+    if arguments.format is not None:
+        print("newsfmt: warning: to-json --format is deprecated; use --output-format", file=sys.stderr)
+    output_format = arguments.output_format or arguments.format or "jsonl"
+    if output_format == "parquet" and arguments.output is None:
+        raise UsageError("--output-format parquet writes a binary file: give it with -o FILE")
+    files = input_files(arguments)
+    if output_format == "parquet":
+        invalid = _to_parquet(files, arguments)
+    else:
+        invalid = _to_json(files, arguments, output_format == "json")
+    if not arguments.quiet:
+        summary(f"{count(len(files) - invalid, 'entry')} written, {count(invalid, 'invalid file')}")
+    return 1 if invalid and not arguments.skip_invalid else 0
+
+
+def _to_json(files: list[InputFile], arguments: argparse.Namespace, as_array: bool) -> int:
     import contextlib
     import json
 
-    if arguments.format is not None:
-        print("newsfmt: warning: to-json --format is deprecated; use --output-format", file=sys.stderr)
-    as_array = (arguments.output_format or arguments.format) == "json"
-    files = input_files(arguments)
     invalid = 0
     with contextlib.nullcontext(sys.stdout) if arguments.output is None else writing(arguments.output) as out:
         first = True
@@ -65,9 +94,38 @@ def to_json(arguments: argparse.Namespace) -> int:
         if as_array:
             out.write("\n]\n" if not first else "]\n")
         out.flush()
-    if not arguments.quiet:
-        summary(f"{count(len(files) - invalid, 'entry')} written, {count(invalid, 'invalid file')}")
-    return 1 if invalid and not arguments.skip_invalid else 0
+    return invalid
+
+
+def _to_parquet(files: list[InputFile], arguments: argparse.Namespace) -> int:
+    """Stream the entries into a Parquet file a record batch at a time: memory stays that of one batch."""
+    import itertools
+
+    try:
+        schema = arrow_schema()
+        import pyarrow.parquet
+    except ImportError as error:
+        raise UsageError(str(error)) from None
+    invalid = 0
+    progress = show_progress(arguments)
+    results = map_files(_parsed_entry, files, jobs=arguments.jobs, progress=progress, died=_parsed_died)
+
+    def good() -> Iterator[tuple[str, Entry]]:
+        nonlocal invalid
+        for file, (entry, problem) in zip(files, results, strict=True):
+            if entry is None:
+                invalid += 1
+                print(problem, file=sys.stderr)
+            else:
+                yield file.name, entry
+
+    names, entries = itertools.tee(good())
+    with writing(arguments.output, binary=True) as out:
+        writer = pyarrow.parquet.ParquetWriter(out, schema)
+        for batch in to_record_batches((entry for _, entry in entries), paths=(name for name, _ in names)):
+            writer.write_batch(batch)
+        writer.close()
+    return invalid
 
 
 def _records(text: str) -> Iterator[tuple[str, Any]]:
@@ -98,31 +156,64 @@ def _records(text: str) -> Iterator[tuple[str, Any]]:
                 yield f":{number}", ValueError("not JSON that newsfmt can read: nested too deeply")
 
 
-def _input_text(given: str) -> tuple[str, str]:
-    """The JSON input's name as messages show it, and its text: UTF-8, a byte order mark allowed."""
+def _input(given: str) -> tuple[str, Iterator[tuple[str, Any]]]:
+    """The input's name as messages show it, and its records: JSON Lines or a JSON array (UTF-8, a BOM allowed),
+    or a Parquet file as ``to-json --output-format parquet`` writes it."""
     stdin = sys.stdin.buffer.read() if given == "-" else None
     source = InputFile(given, display_path(given), data=stdin, max_file_size=sys.maxsize)
     try:
-        return source.name, source.read_text().removeprefix("\ufeff")
+        data = source.read_bytes()
+        if data.startswith(b"PAR1"):
+            return source.name, _parquet_records(data)
+        text = InputFile(given, source.name, data=data, max_file_size=sys.maxsize).read_text()
     except ParseError as error:
         where = f"{source.name}:{error.line}:{error.column}" if error.code == "NF002" else source.name
         raise UsageError(f"{where}: {error.message}") from None
+    return source.name, _records(text.removeprefix("\ufeff"))
+
+
+def _parquet_records(data: bytes) -> Iterator[tuple[str, Any]]:
+    """("[ROW]", (entry, its path)) of each row, or a DictError in place of a row that is no entry."""
+    import io
+
+    try:
+        import pyarrow.parquet
+    except ImportError:
+        raise UsageError('reading Parquet needs pyarrow: pip install "newsfmt[arrow]"') from None
+    try:
+        table = pyarrow.parquet.read_table(io.BytesIO(data))
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        raise UsageError(f"not a Parquet file newsfmt can read: {error}") from None
+    if "path" not in table.column_names:
+        raise UsageError("expected a Parquet file with a path column, as to-json writes it")
+    paths = table.column("path").to_pylist()
+    for index in range(table.num_rows):
+        try:
+            [entry] = from_arrow(table.slice(index, 1))
+        except DictError as error:  # its pointers start with /0, the row in the slice
+            yield f"[{index}]", DictError([(pointer[2:], message) for pointer, message in error.problems])
+            continue
+        yield f"[{index}]", (entry, paths[index])
 
 
 def from_json(arguments: argparse.Namespace) -> int:
-    name, text = _input_text(arguments.file)
+    name, records = _input(arguments.file)
     root = arguments.out_dir
     written = unchanged = failed = 0
-    for place, record in _records(text):
+    for place, record in records:
         where = f"{name}{place}"
         try:
             if isinstance(record, Exception):
                 raise record
-            data, path = record, None
-            if isinstance(record, dict) and "entry" in record:  # as to-json writes it: {"path": ..., "entry": ...}
-                data, path = record["entry"], record.get("path")
+            if isinstance(record, tuple):  # a Parquet row: its entry and path
+                entry, path = record
+            else:
+                data, path = record, None
+                if isinstance(record, dict) and "entry" in record:  # as to-json writes it: {"path": …, "entry": …}
+                    data, path = record["entry"], record.get("path")
+                entry = from_dict(data)
             path = path if isinstance(path, str) else None
-            file, changed = write_to_archive(from_dict(data), root, path=path, overwrite=arguments.overwrite)
+            file, changed = write_to_archive(entry, root, path=path, overwrite=arguments.overwrite)
         except FileExistsError as error:
             failed += 1
             print(f"{where}: {error} (--overwrite replaces it)", file=sys.stderr)
