@@ -167,6 +167,19 @@ class Archive:
         (NF301) comes with its folder. Cost: a listing of the years, months and
         days in range, and one read a file in them.
         """
+        for _, folder in self.days(start, end):
+            for file, problem in walk(folder, self.exclude):
+                yield self._record(file, problem)
+
+    def days(
+        self, start: datetime.date = datetime.date.min, end: datetime.date = datetime.date.max
+    ) -> Iterator[tuple[datetime.date, str]]:
+        """The day folders ``news/YYYY/MM/D`` from ``start`` to ``end`` (both included): (date, folder), by date.
+
+        Folders whose names are no date of the calendar are passed over. For
+        engines that split an archive by days. Cost: listings of the years, months
+        and days in range; no file is opened.
+        """
         news = os.path.join(self.root, "news")
         for year in listed(news, YEAR):
             if not start.year <= int(year) <= end.year:
@@ -178,8 +191,7 @@ class Archive:
                     except ValueError:
                         continue
                     if start <= date <= end:
-                        for file, problem in walk(os.path.join(news, year, month, day), self.exclude):
-                            yield self._record(file, problem)
+                        yield date, os.path.join(news, year, month, day)
 
     def backlinks(self, path: str) -> list[str]:
         """The archive paths of the entries whose related lists link to ``path``, sorted. Cost: the index."""
