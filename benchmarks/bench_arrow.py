@@ -15,23 +15,13 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import newsfmt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from bench_archive import best  # the same timing as the archive's benchmark, this script's neighbour
 from make_archive import generate
-
-
-def best(function: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
