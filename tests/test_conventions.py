@@ -70,7 +70,7 @@ BAD_NEWSFMT_TOML = {
     'ignroe = ["NF106"]': 'ignroe: unknown key (did you mean "ignore"?)',
     'strict = "no"': 'strict: expected true or false, found a string "no"',
     "max-file-size = 0": "max-file-size: expected a whole number of bytes, 1 or more, found a number 0",
-    "[tool.newsfmt]": "tool: unknown key (expected one of select, ignore, strict, exclude, max-file-size)",
+    "[tool.newsfmt]": "tool: unknown key (expected one of select, ignore, strict, exclude, max-file-size, per-file-ignores)",
 }
 
 
@@ -325,3 +325,42 @@ def test_a_configuration_is_parsed_once_for_all_the_folders_below_it(
     assert {file.settings.ignore for file in files} == {("NF207",)}
     (tmp_path / "pyproject.toml").write_text('[tool.newsfmt]\nignore = ["NF2"]\n')  # changed: read again
     assert newsfmt.find_settings(tmp_path).ignore == ("NF2",) and len(parsed) == 2
+
+
+def test_per_file_ignores_match_from_the_configurations_folder_and_add_to_ignore(tmp_path: Path) -> None:
+    (tmp_path / "archive/drafts").mkdir(parents=True)
+    (tmp_path / "archive/drafts/x.md").write_text(E)
+    (tmp_path / "archive/kept.md").write_text(E)
+    (tmp_path / "archive/pyproject.toml").write_text(
+        '[tool.newsfmt]\nignore = ["NF1"]\n\n[tool.newsfmt.per-file-ignores]\n"drafts/*" = ["NF207"]\n'
+    )
+    for cwd, path in ((tmp_path, "archive"), (tmp_path / "archive", ".")):
+        found = {line.split(":")[0] for line in lines(run("validate", path, cwd=cwd))}
+        assert found == {os.path.normpath(os.path.join(path, "kept.md"))}, cwd
+    with_ignore = run("validate", "archive", "--ignore", "NF3", cwd=tmp_path)  # --ignore replaces ignore, not these
+    assert {line.split(":")[0] for line in lines(with_ignore)} == {"archive/kept.md"}
+    assert run("validate", "archive", "--isolated", cwd=tmp_path).stdout.count("NF207") == 2
+    settings = newsfmt.find_settings(tmp_path / "archive")
+    assert settings.per_file_ignores == (("drafts/*", ("NF207",)),)
+    assert settings.ignored_in(str(tmp_path / "archive/drafts/x.md")) == ("NF207",)
+
+
+BAD_PER_FILE_IGNORES = {
+    "per-file-ignores = 5": (
+        'per-file-ignores: expected a table of globs to arrays of codes, like {"drafts/*" = ["NF302"]}, found a number 5'
+    ),
+    '[tool.newsfmt.per-file-ignores]\n"drafts/*" = ["NF9"]': (
+        "per-file-ignores: \"drafts/*\": no rule has the code or prefix 'NF9'"
+    ),
+    '[tool.newsfmt.per-file-ignores]\n"drafts/*" = "NF207"': (
+        'per-file-ignores: "drafts/*": expected an array of codes like ["NF3", "NF106"], found a string "NF207"'
+    ),
+}
+
+
+@pytest.mark.parametrize("table", sorted(BAD_PER_FILE_IGNORES))
+def test_a_bad_per_file_ignores_is_one_clear_error(tmp_path: Path, table: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.newsfmt]\n{table}\n")
+    result = run("validate", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"newsfmt: {tmp_path / 'pyproject.toml'}: [tool.newsfmt] {BAD_PER_FILE_IGNORES[table]}\n"

@@ -703,7 +703,7 @@ def test_fmt_of_stdin_counts_what_it_did_and_diff_prints_a_diff(tmp_path: Path) 
 
 BAD_CONFIGURATIONS = {
     'ignroe = ["NF106"]': '[tool.newsfmt] ignroe: unknown key (did you mean "ignore"?)',
-    "colour = true": "[tool.newsfmt] colour: unknown key (expected one of select, ignore, strict, exclude, max-file-size)",
+    "colour = true": "[tool.newsfmt] colour: unknown key (expected one of select, ignore, strict, exclude, max-file-size, per-file-ignores)",
     'strict = "no"': '[tool.newsfmt] strict: expected true or false, found a string "no"',
     'ignore = "NF106"': '[tool.newsfmt] ignore: expected an array of codes like ["NF3", "NF106"], found a string "NF106"',
     'select = ["NF9"]': "[tool.newsfmt] select: no rule has the code or prefix 'NF9'",

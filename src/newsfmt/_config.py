@@ -44,7 +44,24 @@ class Settings:
     strict: bool | None = None
     exclude: tuple[str, ...] = ()
     max_file_size: int | None = None
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, codes) pairs, in the file's order
     path: str | None = None  # the file they come from
+
+    def ignored_in(self, file: str) -> tuple[str, ...]:
+        """The codes ``per-file-ignores`` ignores in ``file``: each glob matched against its path from the
+        configuration's folder, and against its name, as ``exclude`` is."""
+        if not self.per_file_ignores:
+            return ()
+        import fnmatch
+
+        relative = os.path.relpath(file, os.path.dirname(self.path)) if self.path else file
+        name = os.path.basename(file)
+        return tuple(
+            code
+            for glob, codes in self.per_file_ignores
+            if fnmatch.fnmatch(relative, glob) or fnmatch.fnmatch(name, glob)
+            for code in codes
+        )
 
 
 def _type(value: object) -> str:
@@ -88,12 +105,29 @@ def _size(value: object) -> int:
     return value
 
 
+def _per_file_ignores(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ValueError(
+            f'expected a table of globs to arrays of codes, like {{"drafts/*" = ["NF302"]}}, found {_found(value)}'
+        )
+    pairs = []
+    for glob, listed in value.items():
+        if not glob:
+            raise ValueError("expected a glob, found an empty key")
+        try:
+            pairs.append((glob, codes(listed)))
+        except ValueError as error:
+            raise ValueError(f'"{glob}": {error}') from None
+    return tuple(pairs)
+
+
 _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "select": ("select", codes),
     "ignore": ("ignore", codes),
     "strict": ("strict", _boolean),
     "exclude": ("exclude", _globs),
     "max-file-size": ("max_file_size", _size),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
 }
 
 

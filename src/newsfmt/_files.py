@@ -225,7 +225,8 @@ def check_files(
     What ``newsfmt validate`` reports, before it sorts them. ``select`` and
     ``ignore`` take codes or prefixes; where one is None, each file's
     ``settings`` give it (and by default every rule but the opt-in ones is
-    selected). A bad code raises ``ValueError`` here, before any file is read.
+    selected); the codes its settings' ``per-file-ignores`` name for it are
+    ignored too, whatever ``ignore`` says. A bad code raises ``ValueError`` here, before any file is read.
     ``jobs`` above 1 checks the files in that many worker processes;
     ``progress`` shows a progress bar on standard error. A file whose worker
     dies twice, or on which newsfmt fails, gets an NF000 finding and the run
@@ -243,6 +244,10 @@ def check_files(
     for file in files:
         chosen = file.settings.select if select is None else select
         ignored = (file.settings.ignore or ()) if ignore is None else ignore
+        if (per_file := file.settings.ignored_in(file.path if file.data is None else file.name)) and not isinstance(
+            ignored, str
+        ):
+            ignored = (*ignored, *per_file)  # as ruff: per-file ignores add to the command line's --ignore
         if (chosen, ignored) not in selections:
             selections[chosen, ignored] = Selection.of(chosen, ignored)
         work.append((selections[chosen, ignored], file))
