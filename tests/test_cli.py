@@ -91,8 +91,9 @@ TRIGGERS: dict[str, tuple[str, str | bytes]] = {
 
 def test_every_rule_but_the_file_system_ones_has_a_trigger() -> None:
     # NF001 and NF003-NF006 are made on the file system in tests/test_files.py, NF007 in tests/test_reliability.py;
-    # NF000 in test_check.py.
-    assert sorted(TRIGGERS) == sorted(set(RULES) - {"NF000", "NF001", "NF003", "NF004", "NF005", "NF006", "NF007"})
+    # NF000 in test_check.py; NF008 (a stale baseline entry) in test_baseline.py.
+    made_elsewhere = {"NF000", "NF001", "NF003", "NF004", "NF005", "NF006", "NF007", "NF008"}
+    assert sorted(TRIGGERS) == sorted(set(RULES) - made_elsewhere)
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))

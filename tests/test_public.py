@@ -15,7 +15,7 @@ def test_the_public_names() -> None:
     core = ["Entry", "Source", "Related", "ParseError", "parse", "serialize", "read", "write", "slugify", "__version__"]
     dicts = ["to_dict", "from_dict", "DictError", "json_schema"]
     markdown = ["render_html", "plain_text"]
-    archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes", "write_to_archive"]
+    archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes", "write_to_archive", "Baseline"]
     files = ["InputFile", "find_files", "check_files", "map_files", "MAX_FILE_SIZE", "display_path", "writing"]
     configuration = ["Settings", "ConfigError", "find_settings", "load_settings"]
     tables = ["arrow_schema", "error_schema", "to_arrow", "to_record_batches", "from_arrow"]

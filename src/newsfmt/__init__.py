@@ -3,6 +3,7 @@
 from ._archive import Archive, Record, write_to_archive
 from ._arrow import arrow_schema, error_schema, from_arrow, to_arrow, to_record_batches
 from ._atomic import writing
+from ._baseline import Baseline
 from ._check import Finding, check
 from ._config import ConfigError, Settings, find_settings, load_settings
 from ._dict import DictError, from_dict, to_dict
@@ -22,6 +23,7 @@ __all__ = [
     "MAX_FILE_SIZE",
     "RULES",
     "Archive",
+    "Baseline",
     "ConfigError",
     "DictError",
     "Entry",
@@ -65,3 +67,4 @@ __all__ = [
 # classes keep theirs: typing.get_type_hints() resolves their annotations there.
 ParseError.__module__ = DictError.__module__ = ConfigError.__module__ = __name__
 Record.__module__ = Finding.__module__ = Rule.__module__ = InputFile.__module__ = Settings.__module__ = __name__
+Baseline.__module__ = __name__

@@ -11,6 +11,7 @@ from typing import NoReturn, TypeVar
 
 import attrs
 
+from ._baseline import Baseline, key_path
 from ._check import Finding, Links, check_with_links, links_findings
 from ._config import Settings
 from ._errors import ParseError
@@ -219,6 +220,7 @@ def check_files(
     ignore: Iterable[str] | None = None,
     jobs: int = 1,
     progress: bool = False,
+    baseline: Baseline | None = None,
 ) -> Iterator[Finding]:
     r"""Every finding of every file, in the order of ``files``, then those that compare files (NF307).
 
@@ -230,7 +232,9 @@ def check_files(
     ``jobs`` above 1 checks the files in that many worker processes;
     ``progress`` shows a progress bar on standard error. A file whose worker
     dies twice, or on which newsfmt fails, gets an NF000 finding and the run
-    goes on.
+    goes on. With a ``baseline``, the findings it holds are passed over and its
+    entries that no finding matched come last, as NF008 (only entries of the
+    files checked, for codes selected for them).
 
     >>> import newsfmt
     >>> stdin = b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO\n"
@@ -252,7 +256,17 @@ def check_files(
             selections[chosen, ignored] = Selection.of(chosen, ignored)
         work.append((selections[chosen, ignored], file))
     results = run_all(_check_one, work, jobs, _check_died)
-    return _checked(_shown_progress(results, len(files), progress), work)
+    found = _checked(_shown_progress(results, len(files), progress), work)
+    if baseline is None:
+        return found
+    selection_of = {
+        key_path(file.path if file.data is None else file.name, baseline.path): selection for selection, file in work
+    }
+
+    def wanted(path: str, code: str) -> bool:
+        return path in selection_of and selection_of[path].wants(code)
+
+    return iter(baseline.apply(found, wanted))
 
 
 def _checked(

@@ -48,6 +48,7 @@ RULES = {
         Rule("NF005", "undecodable-name", "error", "the file's name is not UTF-8, and the file is not read"),
         Rule("NF006", "symlink-outside", "error", "a symlink to a file outside the tree, not followed"),
         Rule("NF007", "unwritable-file", "error", "fmt could not replace the file (a permission, a full disk, a race)"),
+        Rule("NF008", "stale-baseline", "warning", "a baseline entry that no finding matches any more"),
         Rule("NF101", "date-line", "error", "the first line is not a date line"),
         Rule("NF102", "invalid-date", "error", "the date is not a date of the calendar"),
         Rule("NF103", "date-link", "error", "the date line links to another day's page"),

@@ -95,6 +95,10 @@ def _arguments() -> argparse.ArgumentParser:
         "--output-format", choices=FORMATS, help="default: github on GitHub Actions, else concise"
     )
     validate_command.add_argument("--output-file", metavar="FILE", help="write the findings here, not to stdout")
+    validate_command.add_argument("--baseline", metavar="FILE", help="report only findings this baseline does not hold")
+    validate_command.add_argument(
+        "--update-baseline", action="store_true", help="write every finding of the run to the --baseline file first"
+    )
     validate_command.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto", help="colour the concise format (default: auto)"
     )

@@ -7,16 +7,30 @@ import contextlib
 import os
 import sys
 
-from .. import check_files, writing
+from .. import Baseline, check_files, display_path, writing
 from .files import input_files, show_progress
 from .output import WRITERS, count, summary, use_color, write_statistics
 from .usage import UsageError, selection
+
+
+def _baseline(arguments: argparse.Namespace) -> Baseline | None:
+    """The --baseline file's baseline (not read with --update-baseline, which makes it anew)."""
+    if arguments.baseline is None or arguments.update_baseline:
+        return None
+    try:
+        return Baseline.load(arguments.baseline)
+    except FileNotFoundError:
+        raise UsageError(f"{display_path(arguments.baseline)}: no such baseline (--update-baseline makes it)") from None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def validate(arguments: argparse.Namespace) -> int:
     output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
     if arguments.statistics and output_format not in ("concise", "json"):
         raise UsageError(f"--statistics prints a table (concise) or json, not {output_format}")
+    if arguments.update_baseline and arguments.baseline is None:
+        raise UsageError("--update-baseline writes the file --baseline FILE names: give it")
     files = input_files(arguments)
     progress = show_progress(arguments, output_format == "concise" and arguments.output_file is None)
     try:
@@ -26,11 +40,17 @@ def validate(arguments: argparse.Namespace) -> int:
             ignore=selection(arguments.ignore),
             jobs=arguments.jobs,
             progress=progress,
+            baseline=_baseline(arguments),
         )
     except ValueError as error:  # a code no rule has: "select: ..." is the option --select
         message = str(error)
         raise UsageError(f"--{message}" if message.startswith(("select:", "ignore:")) else message) from None
     findings = sorted(found, key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
+    if arguments.update_baseline:  # every finding of the run goes into the baseline, so none is left to report
+        Baseline.of(findings, arguments.baseline).write()
+        if not arguments.quiet:
+            summary(f"{display_path(arguments.baseline)}: {count(len(findings), 'finding')} in the baseline")
+        findings = []
     to_file = arguments.output_file is not None
     with writing(arguments.output_file) if to_file else contextlib.nullcontext(sys.stdout) as out:
         if arguments.statistics:
