@@ -43,7 +43,8 @@ class Baseline:
     def of(cls, findings: Iterable[Finding], path: str | os.PathLike[str]) -> Baseline:
         """The baseline of these findings, to be kept at ``path``."""
         path = os.fspath(path)
-        return cls(path, tuple(sorted(_key(finding, path) for finding in findings)))
+        key = key_paths(path)
+        return cls(path, tuple(sorted((key(f.path), f.code, f.message) for f in findings)))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Baseline:
@@ -84,9 +85,10 @@ class Baseline:
         a code it selected for that file): only those can be stale.
         """
         left = collections.Counter(self.entries)
+        key_path = key_paths(self.path)
         new = []
         for finding in findings:
-            key = _key(finding, self.path)
+            key = (key_path(finding.path), finding.code, finding.message)
             if left[key] > 0:
                 left[key] -= 1
             else:
@@ -100,12 +102,20 @@ class Baseline:
         return new
 
 
-def _key(finding: Finding, baseline: str) -> tuple[str, str, str]:
-    return key_path(finding.path, baseline), finding.code, finding.message
+def key_paths(baseline: str) -> Callable[[str], str]:
+    """A function from a file's path to its path as a baseline at ``baseline`` holds it: from its folder, with ``/``.
 
+    The folders are looked up once, here: a run keys every finding and file with it.
+    """
+    folder = os.path.join(os.path.dirname(os.path.abspath(baseline)), "")
+    here = os.getcwd()
 
-def key_path(path: str, baseline: str) -> str:
-    """A file's path as a baseline holds it: from the baseline file's folder, with ``/``."""
-    if path == "-":
-        return path
-    return os.path.relpath(os.path.abspath(path), os.path.dirname(os.path.abspath(baseline))).replace(os.sep, "/")
+    def key_path(path: str) -> str:
+        if path == "-":
+            return path
+        absolute = os.path.normpath(os.path.join(here, path))
+        if absolute.startswith(folder):  # the usual case, without the cost of relpath
+            return absolute[len(folder) :].replace(os.sep, "/")
+        return os.path.relpath(absolute, folder).replace(os.sep, "/")
+
+    return key_path

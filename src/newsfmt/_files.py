@@ -11,7 +11,7 @@ from typing import NoReturn, TypeVar
 
 import attrs
 
-from ._baseline import Baseline, key_path
+from ._baseline import Baseline, key_paths
 from ._check import Finding, Links, check_with_links, links_findings
 from ._config import Settings
 from ._errors import ParseError
@@ -259,11 +259,12 @@ def check_files(
     found = _checked(_shown_progress(results, len(files), progress), work)
     if baseline is None:
         return found
-    selection_of = {
-        key_path(file.path if file.data is None else file.name, baseline.path): selection for selection, file in work
-    }
+    selection_of: dict[str, Selection] = {}
 
-    def wanted(path: str, code: str) -> bool:
+    def wanted(path: str, code: str) -> bool:  # asked only of an entry that matched nothing: a rare event
+        if not selection_of:
+            key_path = key_paths(baseline.path)
+            selection_of.update((key_path(file.path if file.data is None else file.name), s) for s, file in work)
         return path in selection_of and selection_of[path].wants(code)
 
     return iter(baseline.apply(found, wanted))
