@@ -159,6 +159,17 @@ class Archive:
         """The entry a related item links to, None if it is not in the archive. Cost: one file read."""
         return self.get(related.path)
 
+    def related_to(self, path: str, context: Iterable[str] = ()) -> Related:
+        """A related item that links to the entry at ``path``, titled with its headline, as the archive titles them.
+
+        ``LookupError`` naming the path when no file is there; a file that is no
+        entry raises its ``ParseError``. Cost: one file read.
+        """
+        target = self.get(path)
+        if target is None:
+            raise LookupError(f"{path}: no entry there to relate to")
+        return Related(title=target.headline, path=path, context=tuple(context))
+
     def between(self, start: datetime.date, end: datetime.date) -> Iterator[Record]:
         """The files of the day folders from ``start`` to ``end`` (both included), by date, then by path.
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .. import MAX_FILE_SIZE, ConfigError, __version__, display_path
-from . import convert, explain, fmt, validate
+from . import convert, explain, fmt, new, validate
 from .output import FORMATS
 from .usage import UsageError, positive
 
@@ -124,6 +124,23 @@ def _arguments() -> argparse.ArgumentParser:
     from_json_command.add_argument("--out-dir", required=True, metavar="ROOT", help="write ROOT/news/YYYY/MM/D/SLUG.md")
     from_json_command.add_argument("--overwrite", action="store_true", help="replace existing files that differ")
     from_json_command.add_argument("-q", "--quiet", action="store_true", help="no summary")
+
+    new_command = command("new", new.new, "Write a new entry at its own path; never replace a file.")
+    new_command.add_argument("file", nargs="?", metavar="-", choices=["-"], help="read a JSON record from stdin")
+    new_command.add_argument("--root", default=".", metavar="ROOT", help="the archive's folder (default: .)")
+    new_command.add_argument("--date", metavar="YYYY-MM-DD")
+    new_command.add_argument("--headline", metavar="TEXT")
+    new_command.add_argument("--body", default="", metavar="TEXT", help="paragraphs separated by blank lines")
+    new_command.add_argument(
+        "--source", nargs=2, action="append", default=[], metavar=("NAME", "URL"), help="a source (repeatable)"
+    )
+    new_command.add_argument(
+        "--related",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="an entry of the archive, titled with its headline",
+    )
 
     rule_command = command("rule", explain.rule, "Explain a rule: its name, severity, summary, example and fix.")
     rule_command.add_argument("code", nargs="?", metavar="CODE", help="a code, NF302, or a name, file-name-slug")
