@@ -67,6 +67,8 @@ def test_check_files_rejects_a_bad_selection_before_reading_anything(tmp_path: P
         newsfmt.check_files([never], select=["XX9"])  # raised by the call, not on the first next()
     with pytest.raises(ValueError, match=r"^ignore: no rule has the code or prefix 'NF9'$"):
         newsfmt.check_files([never], ignore=["NF9"])
+    with pytest.raises(ValueError, match=r"^select: no rule has the code or prefix 'XX9'$"):
+        newsfmt.check_files([], select=["XX9"])  # no file at all: still checked
 
 
 def poison_or_name(file: InputFile) -> str:

@@ -243,6 +243,7 @@ def check_files(
     """
     select = select if select is None or isinstance(select, str) else tuple(select)
     ignore = ignore if ignore is None or isinstance(ignore, str) else tuple(ignore)
+    Selection.of(select, () if ignore is None else ignore)  # the codes given here are checked, files or none
     selections: dict[tuple[object, object], Selection] = {}
     work = []
     for file in files:
