@@ -181,7 +181,9 @@ def _parquet_records(data: bytes) -> Iterator[tuple[str, Any]]:
     except ImportError:
         raise UsageError('reading Parquet needs pyarrow: pip install "newsfmt[arrow]"') from None
     try:
-        table = pyarrow.parquet.read_table(io.BytesIO(data))
+        # One thread: pyarrow's thread pool, after a read from a Python file object, can abort the process as it
+        # exits ("terminate called without an active exception", apache/arrow#34314 and #50482); CI's quickstart hit it.
+        table = pyarrow.parquet.read_table(io.BytesIO(data), use_threads=False)
     except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
         raise UsageError(f"not a Parquet file newsfmt can read: {error}") from None
     if "path" not in table.column_names:
