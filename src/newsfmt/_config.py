@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -52,16 +53,14 @@ class Settings:
         configuration's folder, and against its name, as ``exclude`` is."""
         if not self.per_file_ignores:
             return ()
-        import fnmatch
-
         relative = os.path.relpath(file, os.path.dirname(self.path)) if self.path else file
-        name = os.path.basename(file)
-        return tuple(
-            code
-            for glob, codes in self.per_file_ignores
-            if fnmatch.fnmatch(relative, glob) or fnmatch.fnmatch(name, glob)
-            for code in codes
-        )
+        return tuple(code for glob, codes in self.per_file_ignores if matches(relative, (glob,)) for code in codes)
+
+
+def matches(path: str, globs: Iterable[str]) -> bool:
+    """Whether any glob matches the path or its last name: how ``exclude`` and ``per-file-ignores`` match."""
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(name, glob) for glob in globs)
 
 
 def _type(value: object) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import os
 import sys
@@ -13,7 +12,7 @@ import attrs
 
 from ._baseline import Baseline, key_paths
 from ._check import Finding, Links, check_with_links, links_findings
-from ._config import Settings
+from ._config import Settings, matches
 from ._errors import ParseError
 from ._io import MAX_FILE_SIZE, decode, display_path, file_bytes
 from ._pool import DIED, run_all
@@ -52,7 +51,7 @@ def walk(
     items.sort(key=lambda entry: entry[0])
     for key, item, is_folder in items:
         path = os.path.normpath(item.path)
-        if (exclude and _excluded(path, exclude)) or (skip is not None and skip(path)):
+        if (exclude and matches(path, exclude)) or (skip is not None and skip(path)):
             continue
         if key.endswith("/"):
             if item.name in SKIPPED_FOLDERS or item.is_symlink() or os.path.exists(os.path.join(path, "pyvenv.cfg")):
@@ -60,10 +59,6 @@ def walk(
             yield from walk(path, exclude, skip)
         elif item.name.endswith(".md") and (is_folder or item.name != "index.md"):
             yield path, None
-
-
-def _excluded(path: str, globs: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(os.path.basename(path), glob) for glob in globs)
 
 
 @attrs.frozen
@@ -174,7 +169,7 @@ def find_files(
         its = settings_of(os.path.dirname(path))
         if not its.exclude or its.path is None:
             return False
-        return _excluded(os.path.relpath(path, os.path.dirname(its.path)), its.exclude)
+        return matches(os.path.relpath(path, os.path.dirname(its.path)), its.exclude)
 
     files: list[InputFile] = []
     if "-" in given:

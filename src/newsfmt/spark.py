@@ -97,9 +97,9 @@ class _Reader(DataSourceReader):
                 elif isinstance(item, In) and all(isinstance(v, datetime.date) for v in value):
                     self.start, self.end = max(self.start, min(value)), min(self.end, max(value))
                 elif isinstance(item, GreaterThanOrEqual | GreaterThan) and isinstance(value, datetime.date):
-                    self.start = max(self.start, value + (one_day if isinstance(item, GreaterThan) else 0 * one_day))
+                    self.start = max(self.start, value + one_day if isinstance(item, GreaterThan) else value)
                 elif isinstance(item, LessThanOrEqual | LessThan) and isinstance(value, datetime.date):
-                    self.end = min(self.end, value - (one_day if isinstance(item, LessThan) else 0 * one_day))
+                    self.end = min(self.end, value - one_day if isinstance(item, LessThan) else value)
             yield item  # a file may hold another day's entry (NF301): Spark checks each row
 
     def partitions(self) -> Sequence[InputPartition]:
