@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +186,85 @@ def test_parquet_needs_a_file_and_a_bad_row_is_named_by_its_index(tmp_path: Path
     assert result.returncode == 1
     assert "bad.parquet[1]: /headline: expected no whitespace at either end" in result.stderr
     assert (tmp_path / "out/news/2016/04/20/nato.md").exists()  # the good row is written
+
+
+# read_record_batches: files to Arrow in the pool, as to-parquet runs it.
+
+
+def _files_of(tmp_path: Path, entries: list[Entry], broken: dict[int, bytes]) -> list[newsfmt.InputFile]:
+    """One file a value, in order: the entries' texts, and at the indexes of ``broken`` those bytes instead."""
+    texts = [newsfmt.serialize(entry).encode() for entry in entries]
+    for index, data in sorted(broken.items()):
+        texts.insert(min(index, len(texts)), data)
+    for number, data in enumerate(texts):
+        (tmp_path / f"{number:04d}.md").write_bytes(data)
+    return newsfmt.find_files([str(tmp_path)])
+
+
+BROKEN = {b"broken\n": ("NF101", 1, 1), b"\xe9\n": ("NF002", 1, 1), b"": ("NF101", 1, 1)}
+
+
+@LISTS
+@given(
+    st.lists(s.entries(), max_size=6),
+    st.dictionaries(st.integers(0, 6), st.sampled_from(sorted(BROKEN)), max_size=3),
+    st.integers(1, 4),
+)
+def test_read_record_batches_holds_the_entries_and_the_errors_in_order(
+    tmp_path_factory: pytest.TempPathFactory, entries: list[Entry], broken: dict[int, bytes], rows: int
+) -> None:
+    files = _files_of(tmp_path_factory.mktemp("files"), entries, broken)
+    pairs = list(newsfmt.read_record_batches(files, rows=rows))
+    assert all(batch.num_rows <= rows for batch, _ in pairs)
+    table = pa.Table.from_batches([batch for batch, _ in pairs], schema=newsfmt.arrow_schema())
+    errors = pa.Table.from_batches([errors for _, errors in pairs], schema=newsfmt.error_schema())
+    bad = {file.name for file in files if file.read_bytes() in BROKEN}
+    assert table.equals(newsfmt.to_arrow(entries, paths=[file.name for file in files if file.name not in bad]))
+    assert errors.to_pylist() == [
+        dict(zip(("path", "code", "line", "column"), (file.name, *BROKEN[file.read_bytes()]), strict=True))
+        | {"message": _error(file).message}
+        for file in files
+        if file.name in bad
+    ]
+
+
+def _error(file: newsfmt.InputFile) -> newsfmt.ParseError:
+    try:
+        newsfmt.parse(file.read_text())
+    except newsfmt.ParseError as error:
+        return error
+    raise AssertionError(f"{file.name} parses")
+
+
+def test_read_record_batches_in_the_pool_is_one_process_and_a_crash_costs_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsfmt._arrow
+
+    entries = [Entry(date=datetime.date(2016, 4, 1 + n % 28), headline=f"Entry {n}") for n in range(150)]
+    files = _files_of(tmp_path, entries, {40: b"broken\n", 149: b"\xe9\n"})
+    one = list(newsfmt.read_record_batches(files, rows=64))
+    two = list(newsfmt.read_record_batches(files, rows=64, jobs=2))
+    assert [batch.num_rows for batch, _ in one] == [64, 64, 22]
+    assert all(a.equals(b) and e.equals(f) for (a, e), (b, f) in zip(one, two, strict=True))
+
+    def die_on_entry_7(text: str) -> Entry:
+        if "# Entry 7 \n" in text:
+            os._exit(1)  # as a crash in C or the OOM killer would end the worker
+        return newsfmt.parse(text)
+
+    monkeypatch.setattr(newsfmt._arrow, "parse", die_on_entry_7)  # forked workers inherit it
+    pairs = list(newsfmt.read_record_batches(files, jobs=2))
+    errors = pa.Table.from_batches([errors for _, errors in pairs]).to_pylist()
+    assert [(error["path"], error["code"], error["message"]) for error in errors] == [
+        (files[7].name, "NF000", "the worker process died on this file"),
+        (files[40].name, "NF101", _error(files[40]).message),
+        (files[149].name, "NF002", "expected UTF-8 text, found the byte 0xE9"),
+    ]
+    assert sum(batch.num_rows for batch, _ in pairs) == 149
+
+
+def test_read_record_batches_of_no_files_and_its_rows_checked() -> None:
+    assert list(newsfmt.read_record_batches([])) == []
+    with pytest.raises(ValueError, match=r"^rows: expected 1 or more, found 0$"):
+        list(newsfmt.read_record_batches([], rows=0))

@@ -1,7 +1,7 @@
 """newsfmt: read, check and write the news-entry format of a Markdown news archive."""
 
 from ._archive import Archive, Record, write_to_archive
-from ._arrow import arrow_schema, error_schema, from_arrow, to_arrow, to_record_batches
+from ._arrow import arrow_schema, error_schema, from_arrow, read_record_batches, to_arrow, to_record_batches
 from ._atomic import writing
 from ._baseline import Baseline
 from ._check import Finding, check
@@ -52,6 +52,7 @@ __all__ = [
     "parse_bytes",
     "plain_text",
     "read",
+    "read_record_batches",
     "render_html",
     "serialize",
     "slugify",

@@ -21,21 +21,32 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def run_all(work: Callable[[T], R], items: Sequence[T], jobs: int, crashed: Callable[[T], R]) -> Iterator[R]:
+def run_all(
+    work: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    crashed: Callable[[T], R],
+    *,
+    batch: int = BATCH,
+    threshold: int = POOL_THRESHOLD,
+) -> Iterator[R]:
     """``work`` over ``items``, results in the order of the items; a process pool for many items.
+
+    A worker is sent ``batch`` items at a time; fewer than ``threshold`` items run
+    in this process. (An item that is itself a chunk of files sends 1 and 2.)
 
     If a worker process dies (a crash in C, the OOM killer), the batch it was on
     runs again one item a process, ``crashed(item)`` stands for the result of an
     item that kills its process again, and the run goes on with a new pool.
     Workers die with the main process, even when it is killed (Linux).
     """
-    if jobs == 1 or len(items) < POOL_THRESHOLD:
+    if jobs == 1 or len(items) < threshold:
         yield from map(work, items)
         return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    batches = [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
+    batches = [items[start : start + batch] for start in range(0, len(items), batch)]
     done = 0
     while done < len(batches):
         with ProcessPoolExecutor(jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
@@ -47,7 +58,7 @@ def run_all(work: Callable[[T], R], items: Sequence[T], jobs: int, crashed: Call
                 try:
                     results = future.result()
                 except BrokenProcessPool:  # every pending batch fails with it: redo this one, then a new pool
-                    yield from (_isolated(work, item, crashed) for item in batches[index])
+                    yield from (isolated(work, item, crashed) for item in batches[index])
                     done = index + 1
                     break
                 following = next(upcoming, None)
@@ -57,7 +68,7 @@ def run_all(work: Callable[[T], R], items: Sequence[T], jobs: int, crashed: Call
                 done = index + 1
 
 
-def _isolated(work: Callable[[T], R], item: T, crashed: Callable[[T], R]) -> R:
+def isolated(work: Callable[[T], R], item: T, crashed: Callable[[T], R]) -> R:
     """``work(item)`` in a process of its own, or ``crashed(item)`` if that process dies too."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

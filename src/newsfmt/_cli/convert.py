@@ -9,7 +9,6 @@ from typing import Any
 
 from .. import (
     DictError,
-    Entry,
     Finding,
     InputFile,
     ParseError,
@@ -19,8 +18,8 @@ from .. import (
     from_dict,
     map_files,
     parse,
+    read_record_batches,
     to_dict,
-    to_record_batches,
     write_to_archive,
     writing,
 )
@@ -39,18 +38,6 @@ def _entry_of_file(file: InputFile) -> tuple[dict[str, Any] | None, str]:
         return to_dict(parse(file.read_text())), ""
     except ParseError as error:
         return None, str(Finding(file.name, error.line, error.column, error.code, error.message))
-
-
-def _parsed_entry(file: InputFile) -> tuple[Entry | None, str]:
-    """The file's entry, or None and the finding line that says why there is none."""
-    try:
-        return parse(file.read_text()), ""
-    except ParseError as error:
-        return None, str(Finding(file.name, error.line, error.column, error.code, error.message))
-
-
-def _parsed_died(file: InputFile, message: str) -> tuple[Entry | None, str]:
-    return None, str(Finding(file.name, 1, 1, "NF000", message))
 
 
 def to_json(arguments: argparse.Namespace) -> int:
@@ -99,31 +86,20 @@ def _to_json(files: list[InputFile], arguments: argparse.Namespace, as_array: bo
 
 def _to_parquet(files: list[InputFile], arguments: argparse.Namespace) -> int:
     """Stream the entries into a Parquet file a record batch at a time: memory stays that of one batch."""
-    import itertools
-
     try:
         schema = arrow_schema()
         import pyarrow.parquet
     except ImportError as error:
         raise UsageError(str(error)) from None
     invalid = 0
-    progress = show_progress(arguments)
-    results = map_files(_parsed_entry, files, jobs=arguments.jobs, progress=progress, died=_parsed_died)
-
-    def good() -> Iterator[tuple[str, Entry]]:
-        nonlocal invalid
-        for file, (entry, problem) in zip(files, results, strict=True):
-            if entry is None:
-                invalid += 1
-                print(problem, file=sys.stderr)
-            else:
-                yield file.name, entry
-
-    names, entries = itertools.tee(good())
+    batches = read_record_batches(files, jobs=arguments.jobs, progress=show_progress(arguments))
     with writing(arguments.output, binary=True) as out:
         writer = pyarrow.parquet.ParquetWriter(out, schema)
-        for batch in to_record_batches((entry for _, entry in entries), paths=(name for name, _ in names)):
-            writer.write_batch(batch)
+        for entries, errors in batches:
+            for row in errors.to_pylist():
+                invalid += 1
+                print(Finding(row["path"], row["line"], row["column"], row["code"], row["message"]), file=sys.stderr)
+            writer.write_batch(entries)
         writer.close()
     return invalid
 
