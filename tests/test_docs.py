@@ -159,4 +159,4 @@ def test_a_file_a_page_shows_is_the_file_itself() -> None:
                 path = before.split()[5].rstrip(",;")
                 assert (DOCS.parent / path).read_text(encoding="utf-8") == match[3], f"{page.name} shows an old {path}"
                 shown += 1
-    assert shown >= 2  # examples/dask_job.py and examples/spark_job.py
+    assert shown >= 4  # examples/dask_job.py, spark_job.py, ray_job.py and beam_job.py
