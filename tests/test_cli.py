@@ -131,8 +131,8 @@ def test_the_json_format(tmp_path: Path) -> None:
     (tmp_path / "entry.md").write_text(SAMPLE.replace("### Source:", "### Sources:") + "\n")
     found = json.loads(run("validate", "--output-format", "json", cwd=tmp_path).stdout)
     assert found == [
-        {"path": "entry.md", "line": 11, "column": 5, "code": "NF208", "name": "sources-heading", "severity": "warning", "message": 'expected "### Source:", found "### Sources:"'},
-        {"path": "entry.md", "line": 20, "column": 1, "code": "NF203", "name": "end-of-file", "severity": "warning", "message": "expected the file to end after its last line, found blank lines"},
+        {"path": "entry.md", "line": 11, "column": 5, "code": "NF208", "name": "sources-heading", "severity": "warning", "message": 'expected "### Source:", found "### Sources:"', "fix": {"safe": True, "message": "rewrite the file in the canonical layout"}},
+        {"path": "entry.md", "line": 20, "column": 1, "code": "NF203", "name": "end-of-file", "severity": "warning", "message": "expected the file to end after its last line, found blank lines", "fix": {"safe": True, "message": "rewrite the file in the canonical layout"}},
     ]  # fmt: skip
 
 

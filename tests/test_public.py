@@ -16,10 +16,13 @@ def test_the_public_names() -> None:
     dicts = ["to_dict", "from_dict", "DictError", "json_schema"]
     markdown = ["render_html", "plain_text"]
     archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes", "write_to_archive", "Baseline"]
+    fixes = ["Fix", "Plan", "Change", "plan_fixes", "plan_move", "recover"]
     files = ["InputFile", "find_files", "check_files", "map_files", "MAX_FILE_SIZE", "display_path", "writing"]
     configuration = ["Settings", "ConfigError", "find_settings", "load_settings"]
     tables = ["arrow_schema", "error_schema", "to_arrow", "to_record_batches", "read_record_batches", "from_arrow"]
-    assert sorted(newsfmt.__all__) == sorted(core + dicts + markdown + archives + files + configuration + tables)
+    assert sorted(newsfmt.__all__) == sorted(
+        core + dicts + markdown + archives + fixes + files + configuration + tables
+    )
     for name in newsfmt.__all__:
         assert getattr(newsfmt, name) is not None
     assert issubclass(newsfmt.ParseError, ValueError)

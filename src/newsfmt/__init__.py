@@ -4,11 +4,12 @@ from ._archive import Archive, Record, write_to_archive
 from ._arrow import arrow_schema, error_schema, from_arrow, read_record_batches, to_arrow, to_record_batches
 from ._atomic import writing
 from ._baseline import Baseline
-from ._check import Finding, check
+from ._check import Finding, Fix, check
 from ._config import ConfigError, Settings, find_settings, load_settings
 from ._dict import DictError, from_dict, to_dict
 from ._errors import ParseError
 from ._files import InputFile, check_files, find_files, map_files
+from ._fix import Change, Plan, plan_fixes, plan_move, recover
 from ._io import MAX_FILE_SIZE, display_path, parse_bytes, read, write
 from ._markdown import plain_text, render_html
 from ._model import Entry, Related, Source, slugify
@@ -24,12 +25,15 @@ __all__ = [
     "RULES",
     "Archive",
     "Baseline",
+    "Change",
     "ConfigError",
     "DictError",
     "Entry",
     "Finding",
+    "Fix",
     "InputFile",
     "ParseError",
+    "Plan",
     "Record",
     "Related",
     "Rule",
@@ -51,8 +55,11 @@ __all__ = [
     "parse",
     "parse_bytes",
     "plain_text",
+    "plan_fixes",
+    "plan_move",
     "read",
     "read_record_batches",
+    "recover",
     "render_html",
     "serialize",
     "slugify",
@@ -68,4 +75,4 @@ __all__ = [
 # classes keep theirs: typing.get_type_hints() resolves their annotations there.
 ParseError.__module__ = DictError.__module__ = ConfigError.__module__ = __name__
 Record.__module__ = Finding.__module__ = Rule.__module__ = InputFile.__module__ = Settings.__module__ = __name__
-Baseline.__module__ = __name__
+Baseline.__module__ = Fix.__module__ = Plan.__module__ = Change.__module__ = __name__

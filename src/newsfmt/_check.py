@@ -29,12 +29,29 @@ _ITEM_NUMBER = re.compile(r"[0-9]+(?=\.)")
 YEAR, MONTH, DAY = re.compile(r"[0-9]{4}"), re.compile(r"[0-9]{2}"), re.compile(r"[1-9][0-9]?")
 
 
+class Fix(NamedTuple):
+    r"""What ``validate --fix`` (``safe``) or ``--unsafe-fixes`` does about a finding, in words: ``Finding.fix``.
+
+    A safe fix changes no value of the entry (its layout, a repeated item); an
+    unsafe one changes a value or a file name, and the links to it. ``plan_fixes``
+    turns findings into the changes of files.
+
+    >>> import newsfmt
+    >>> newsfmt.check("### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO\n")[0].fix
+    Fix(safe=True, message='rewrite the file in the canonical layout')
+    """
+
+    safe: bool
+    message: str
+
+
 class Finding(NamedTuple):
     r"""One problem at a place in a file, under a rule's code: what ``newsfmt validate`` prints, line by line.
 
     Immutable, comparable (by path, line, column, code, message), hashable and
     picklable: a named tuple, cheap to make and to send between processes.
-    ``name`` and ``severity`` come from the rule (``newsfmt.RULES``); ``str()``
+    ``name`` and ``severity`` come from the rule (``newsfmt.RULES``); ``fix`` is
+    what ``validate --fix`` would do about it (a ``Fix``), None when nothing; ``str()``
     is the concise format, ``PATH:LINE:COLUMN: SEVERITY: CODE MESSAGE``, the shape
     compilers print, which editors and CI problem matchers read (Vim's default
     ``errorformat``, VS Code's ``$gcc``).
@@ -52,6 +69,7 @@ class Finding(NamedTuple):
     column: int
     code: str
     message: str
+    fix: Fix | None = None
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.code} {self.message}"
@@ -87,6 +105,7 @@ def check(
     ['x.md:1:1: error: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "# NATO"']
     """
     selection = Selection.of(select, ignore)
+    forget_listings()
     name = "-" if path is None else os.fspath(path)
     _, findings, links = check_with_links(text, name, markdown=selection.markdown, links=selection.titles)
     found = [finding for finding in findings if selection.wants(finding.code)]
@@ -123,11 +142,35 @@ def check_with_links(
     except ParseError as error:
         return None, [Finding(path, *problem) for problem in errors(text, error)], None
     found_links: list[Links] | None = [] if links else None
-    findings = _style(text, path, entry, found_links)
+    findings = _with_fixes(_style(text, path, entry, found_links), entry)
     if markdown:
         findings.extend(_markdown_findings(text, path, entry))
         findings.sort(key=lambda finding: (finding.line, finding.column))
     return entry, findings, found_links[0] if found_links else None
+
+
+LAYOUT = Fix(True, "rewrite the file in the canonical layout")
+_FIXES = {
+    "NF304": Fix(True, "remove the repeated source"),
+    "NF305": Fix(True, "remove the repeated related entry"),
+    "NF306": Fix(False, "remove the entry's link to itself"),
+}
+
+
+def _with_fixes(findings: list[Finding], entry: Entry) -> list[Finding]:
+    """The findings, each with its fix: the layout's, a repeated item's, or a move to the entry's own path."""
+    fixed = []
+    for finding in findings:
+        code = finding.code
+        if code.startswith("NF2"):
+            finding = finding._replace(fix=LAYOUT)
+        elif code in _FIXES:
+            finding = finding._replace(fix=_FIXES[code])
+        elif code in ("NF301", "NF302"):
+            with contextlib.suppress(ValueError):  # a headline with no slug has no path to move to
+                finding = finding._replace(fix=Fix(False, f"move the file to {entry.path}, and the links to it"))
+        fixed.append(finding)
+    return fixed
 
 
 def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
@@ -356,6 +399,16 @@ def _archive(
     if links is not None:
         links.append(Links(root, own, path, entry.headline, tuple(related)))
     return findings
+
+
+def forget_listings() -> None:
+    """Forget the folder listings of the last run: a check sees the files as they are when it starts.
+
+    Without it a second check in one process (a program, the language server, a
+    fix followed by its check) would see the folders of the first.
+    """
+    _files_in.cache_clear()
+    last_day.cache_clear()
 
 
 def listed(folder: str, pattern: re.Pattern[str], *, reverse: bool = False) -> list[str]:

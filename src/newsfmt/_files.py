@@ -11,7 +11,7 @@ from typing import NoReturn, TypeVar
 import attrs
 
 from ._baseline import Baseline, key_paths
-from ._check import Finding, Links, check_with_links, links_findings
+from ._check import Finding, Links, check_with_links, forget_listings, links_findings
 from ._config import Settings, matches
 from ._errors import ParseError
 from ._io import MAX_FILE_SIZE, decode, display_path, file_bytes
@@ -251,6 +251,7 @@ def check_files(
         if (chosen, ignored) not in selections:
             selections[chosen, ignored] = Selection.of(chosen, ignored)
         work.append((selections[chosen, ignored], file))
+    forget_listings()
     results = run_all(_check_one, work, jobs, _check_died)
     found = _checked(_shown_progress(results, len(files), progress), work)
     if baseline is None:

@@ -11,18 +11,24 @@ import attrs
 
 @attrs.frozen
 class Rule:
-    """A rule of ``newsfmt validate``: its stable code, kebab-case name, severity and one-line summary.
+    """A rule of ``newsfmt validate``: its stable code, kebab-case name, severity, one-line summary and fix.
+
+    ``fix`` is ``"safe"`` when ``validate --fix`` fixes its findings without
+    changing a value of the entry (the layout, a repeated item), ``"unsafe"`` when
+    the fix changes a value or a file name (``--unsafe-fixes``), None when newsfmt
+    cannot fix it.
 
     >>> import newsfmt
     >>> rule = newsfmt.RULES["NF302"]
-    >>> rule.name, rule.severity
-    ('file-name-slug', 'warning')
+    >>> rule.name, rule.severity, rule.fix
+    ('file-name-slug', 'warning', 'unsafe')
     """
 
     code: str
     name: str
     severity: str  # "error" or "warning"
     summary: str
+    fix: str | None = None  # "safe", "unsafe" or None
 
     @property
     def explanation(self) -> str:
@@ -37,8 +43,13 @@ class Rule:
         return _explanations().get(self.code, "")
 
 
+# The rules whose findings carry a fix (Finding.fix), and whether it is safe: see _fix.py.
+_FIXES = {code: "safe" for code in ("NF201", "NF202", "NF203", "NF204", "NF205", "NF206", "NF207", "NF208")}
+_FIXES |= {"NF209": "safe", "NF210": "safe", "NF304": "safe", "NF305": "safe"}
+_FIXES |= {code: "unsafe" for code in ("NF301", "NF302", "NF306")}
+
 RULES = {
-    rule.code: rule
+    rule.code: attrs.evolve(rule, fix=_FIXES.get(rule.code))
     for rule in [
         Rule("NF000", "internal-error", "error", "newsfmt failed on the file: a bug to report"),
         Rule("NF001", "unreadable-file", "error", "the file cannot be read"),

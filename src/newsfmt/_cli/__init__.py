@@ -8,8 +8,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from .. import MAX_FILE_SIZE, ConfigError, __version__, display_path
-from . import convert, explain, fmt, new, validate
+from .. import MAX_FILE_SIZE, ConfigError, __version__, display_path, recover
+from . import convert, explain, fmt, new, rename, validate
 from .output import FORMATS
 from .usage import UsageError, positive
 
@@ -18,6 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _utf8_stdio()
     arguments = _arguments().parse_args(argv)
     try:
+        _recover(arguments)
         result: int = arguments.run(arguments)
         return result
     except (UsageError, ConfigError) as error:
@@ -34,6 +35,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: one line, not a traceback
         print(f"newsfmt: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
+
+
+def _recover(arguments: argparse.Namespace) -> None:
+    """Complete what a killed fix or rename left half-done in the archives the command is given, first of all."""
+    given = [*getattr(arguments, "paths", ()), getattr(arguments, "out_dir", None), getattr(arguments, "root", None)]
+    given += [getattr(arguments, name, None) for name in ("old", "path")]
+    paths = [path for path in given if path is not None and path != "-"]
+    for path in paths if paths or "paths" not in arguments else ["."]:
+        try:
+            completed = recover(path)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        for root in completed:
+            shown = os.path.relpath(root)
+            shown = display_path(root if shown.startswith("..") else shown)
+            print(f"newsfmt: completed the change an interrupted run left in {shown}", file=sys.stderr)
 
 
 def _utf8_stdio() -> None:
@@ -102,6 +119,11 @@ def _arguments() -> argparse.ArgumentParser:
     validate_command.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto", help="colour the concise format (default: auto)"
     )
+    validate_command.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    validate_command.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply the unsafe fixes (renames and links); implies --fix"
+    )
+    validate_command.add_argument("--diff", action="store_true", help="print the fixes as diffs; write nothing")
 
     fmt_command = command("fmt", fmt.fmt, "Rewrite entry files that parse but are not canonical.")
     with_paths(fmt_command)
@@ -141,6 +163,16 @@ def _arguments() -> argparse.ArgumentParser:
         metavar="PATH",
         help="an entry of the archive, titled with its headline",
     )
+
+    mv_command = command("mv", rename.mv, "Move an entry file, and update every related link to it.")
+    mv_command.add_argument("old", metavar="OLD", help="the entry file")
+    mv_command.add_argument("new", metavar="NEW", help="its new path, in its day folder, named by its headline's slug")
+    retitle_command = command("retitle", rename.retitle, "Give an entry a new headline, file name and links to it.")
+    retitle_command.add_argument("path", metavar="PATH", help="the entry file")
+    retitle_command.add_argument("headline", metavar="HEADLINE", help="the new headline")
+    for sub in (mv_command, retitle_command):
+        sub.add_argument("--diff", action="store_true", help="print the changes as diffs; write nothing")
+        sub.add_argument("-q", "--quiet", action="store_true", help="no summary")
 
     rule_command = command("rule", explain.rule, "Explain a rule: its name, severity, summary, example and fix.")
     rule_command.add_argument("code", nargs="?", metavar="CODE", help="a code, NF302, or a name, file-name-slug")

@@ -61,7 +61,13 @@ def _as_object(f: Finding) -> dict[str, Any]:
         "name": f.name,
         "severity": f.severity,
         "message": f.message,
+        "fix": _fix(f),
     }
+
+
+def _fix(f: Finding) -> dict[str, Any] | None:
+    """Whether ``validate --fix`` (safe) or ``--unsafe-fixes`` fixes the finding, and how: None when neither does."""
+    return None if f.fix is None else {"safe": f.fix.safe, "message": f.fix.message}
 
 
 def _write_json(findings: list[Finding], out: TextIO, color: bool) -> None:
@@ -102,6 +108,7 @@ def _write_sarif(findings: list[Finding], out: TextIO, color: bool) -> None:
             "name": RULES[code].name,
             "shortDescription": {"text": RULES[code].summary},
             "defaultConfiguration": {"level": RULES[code].severity},
+            "properties": {"fix": RULES[code].fix},
         }
         for code in codes
     ]
@@ -111,6 +118,7 @@ def _write_sarif(findings: list[Finding], out: TextIO, color: bool) -> None:
             "ruleIndex": codes.index(f.code),
             "level": f.severity,
             "message": {"text": f.message},
+            "properties": {"fix": _fix(f)},
             "locations": [
                 {
                     "physicalLocation": {

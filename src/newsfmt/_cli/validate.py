@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 
-from .. import Baseline, check_files, display_path, writing
+from .. import Baseline, Finding, InputFile, Plan, check_files, display_path, plan_fixes, writing
 from .files import input_files, show_progress
 from .output import WRITERS, count, summary, use_color, write_statistics
 from .usage import UsageError, selection
@@ -25,13 +25,7 @@ def _baseline(arguments: argparse.Namespace) -> Baseline | None:
         raise UsageError(str(error)) from None
 
 
-def validate(arguments: argparse.Namespace) -> int:
-    output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
-    if arguments.statistics and output_format not in ("concise", "json"):
-        raise UsageError(f"--statistics prints a table (concise) or json, not {output_format}")
-    if arguments.update_baseline and arguments.baseline is None:
-        raise UsageError("--update-baseline writes the file --baseline FILE names: give it")
-    files = input_files(arguments)
+def _findings(arguments: argparse.Namespace, files: list[InputFile], output_format: str) -> list[Finding]:
     progress = show_progress(arguments, output_format == "concise" and arguments.output_file is None)
     try:
         found = check_files(
@@ -42,10 +36,47 @@ def validate(arguments: argparse.Namespace) -> int:
             progress=progress,
             baseline=_baseline(arguments),
         )
+        return sorted(found, key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
     except ValueError as error:  # a code no rule has: "select: ..." is the option --select
         message = str(error)
         raise UsageError(f"--{message}" if message.startswith(("select:", "ignore:")) else message) from None
-    findings = sorted(found, key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
+
+
+def _show(plan: Plan, arguments: argparse.Namespace) -> int:
+    """--diff: the plan's changes as unified diffs, nothing written; exit 1 when there is a change."""
+    sys.stdout.write(plan.diff())
+    if not arguments.quiet:
+        changed = len({change.path for change in plan.changes if change.new is not None})
+        summary(f"{count(len(plan.fixed), 'finding')} would be fixed, {count(changed, 'file')} written")
+    return 1 if plan.changes else 0
+
+
+def validate(arguments: argparse.Namespace) -> int:
+    output_format = arguments.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise")
+    if arguments.statistics and output_format not in ("concise", "json"):
+        raise UsageError(f"--statistics prints a table (concise) or json, not {output_format}")
+    if arguments.update_baseline and arguments.baseline is None:
+        raise UsageError("--update-baseline writes the file --baseline FILE names: give it")
+    files = input_files(arguments)
+    findings = _findings(arguments, files, output_format)
+    fixed = None
+    if arguments.fix or arguments.unsafe_fixes or arguments.diff:
+        if arguments.update_baseline:
+            raise UsageError("--update-baseline records findings; fix them first, in a run of its own")
+        plan = plan_fixes(files, findings, unsafe=arguments.unsafe_fixes)
+        for problem in plan.problems:
+            print(f"newsfmt: {problem}", file=sys.stderr)
+        if arguments.diff:
+            return _show(plan, arguments)
+        try:
+            plan.apply()
+        except ValueError as error:  # a file changed since it was read: nothing written
+            raise UsageError(str(error)) from None
+        if plan.changes:  # the files as they are now: moved ones under their new names, links updated
+            files = input_files(arguments)
+            findings = _findings(arguments, files, output_format)
+        changed = len({change.path for change in plan.changes if change.new is not None})
+        fixed = f"{count(len(plan.fixed), 'finding')} fixed, {count(changed, 'file')} written"
     if arguments.update_baseline:  # every finding of the run goes into the baseline, so none is left to report
         Baseline.of(findings, arguments.baseline).write()
         if not arguments.quiet:
@@ -60,6 +91,8 @@ def validate(arguments: argparse.Namespace) -> int:
     errors = sum(finding.severity == "error" for finding in findings)
     warnings = len(findings) - errors
     if not arguments.quiet:
+        if fixed is not None:
+            summary(fixed)
         summary(f"{count(len(files), 'file')}, {count(errors, 'error')}, {count(warnings, 'warning')}")
     strict = {
         file.name for file in files if (arguments.strict if arguments.strict is not None else file.settings.strict)
