@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -180,8 +181,6 @@ def test_retitle_renames_and_retitles_the_links_that_had_the_old_headline(tmp_pa
     assert result.returncode == 0, result.stderr
     moved = "news/2016/04/8/nato-and-russia-to-meet.md"
     assert result.stderr == f"{A_PATH} -> {moved}: 2 other files updated\n"
-    import attrs
-
     assert newsfmt.read(tmp_path / moved) == attrs.evolve(A, headline="NATO and Russia to meet")
     assert newsfmt.read(tmp_path / B_PATH).related[0] == newsfmt.Related(
         title="NATO and Russia to meet", path="/" + moved
@@ -234,8 +233,10 @@ def test_a_rename_keeps_every_finding_and_every_link(
     entry = entries[old]
     if data.draw(st.booleans(), label="retitle"):
         headline = f"Renamed {data.draw(st.integers(0, 99))}"
-        plan = newsfmt.plan_move(str(root / old[1:]), headline=headline)
         new = f"{entry.day_path[:-8]}{slugify(headline)}.md"
+        if new in entries:
+            return
+        plan = newsfmt.plan_move(str(root / old[1:]), headline=headline)
     else:
         slug = slugify(entry.headline)
         cut = data.draw(st.integers(1, len(slug)))
@@ -244,13 +245,36 @@ def test_a_rename_keeps_every_finding_and_every_link(
         if (new in entries and new != old) or name == "index":
             return
         plan = newsfmt.plan_move(str(root / old[1:]), str(root / new[1:]))
-    if new in entries and new != old:
-        return
     before, links = _keyed(root, old, new), {(a.replace(old, new), b.replace(old, new)) for a, b in _resolved(root)}
     plan.apply()
     assert _keyed(root) == before
     assert links <= _resolved(root)
     assert not (root / newsfmt._fix.JOURNAL).exists()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(s.archives(min_size=2, max_size=6, ascii_only=True), st.data())
+def test_the_fix_of_a_misnamed_file_removes_its_finding_and_keeps_every_other_and_every_link(
+    tmp_path_factory: pytest.TempPathFactory, entries: dict[str, Entry], data: st.DataObject
+) -> None:
+    if not entries:
+        return
+    root = tmp_path_factory.mktemp("archive")
+    old = data.draw(st.sampled_from(sorted(entries)))
+    wrong = f"{entries[old].day_path[:-8]}misnamed-{data.draw(st.integers(0, 9))}.md"
+    if slugify(entries[old].headline).startswith("misnamed") or wrong in entries:
+        return
+    for path, entry in entries.items():  # the file under a wrong name, and the links to it following it
+        related = [attrs.evolve(item, path=wrong) if item.path == old else item for item in entry.related]
+        newsfmt.write(attrs.evolve(entry, related=related), _made(root / (wrong if path == old else path)[1:]))
+    files = newsfmt.find_files([str(root)])
+    plan = newsfmt.plan_fixes(files, newsfmt.check_files(files, select=["NF", "NF307"]), unsafe=True)
+    assert [finding.code for finding in plan.fixed] == ["NF302"]
+    before = {key for key in _keyed(root, wrong, old) if key[:2] != (old, "NF302")}
+    links = {(a.replace(wrong, old), b.replace(wrong, old)) for a, b in _resolved(root)}
+    plan.apply()
+    assert _keyed(root) == before
+    assert links <= _resolved(root)
 
 
 def _made(path: Path) -> Path:
