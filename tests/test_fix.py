@@ -396,3 +396,26 @@ def test_docs_rules_says_each_rule_s_fix_as_the_rule_has_it() -> None:
         said = [line for line in rule.explanation.splitlines() if line.startswith("Fix: ")]
         assert len(said) == 1, code
         assert said[0].split()[1].rstrip(".;") == {"safe": "safe", "unsafe": "unsafe", None: "none"}[rule.fix], code
+
+
+def test_the_example_moves_and_retitles_and_its_related_entries_follow(tmp_path: Path) -> None:
+    example = newsfmt.read(Path(__file__).parent / "data" / "2016-04-20-nato-russia-talks.md")
+    newsfmt.write_to_archive(example, tmp_path)
+    for item in example.related:  # each related entry links back, titled with the example's headline
+        back = newsfmt.Related(title=example.headline, path=example.path)
+        linking = newsfmt.Entry(date=item.date, headline=item.title, related=[back])
+        newsfmt.write_to_archive(linking, tmp_path, path=item.path)
+    assert run("validate", "--fix", cwd=tmp_path).stderr.startswith("0 findings fixed, 0 files written\n")
+    short = example.day_path[1:-8] + "nato-russia-relations.md"
+    moved = run("mv", example.path[1:], short, cwd=tmp_path)
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stderr == f"{example.path[1:]} -> {short}: {len(example.related)} other files updated\n"
+    retitled = run("retitle", short, "NATO and Russia talk again", cwd=tmp_path)
+    assert retitled.returncode == 0, retitled.stderr
+    final = f"{example.day_path[1:-8]}nato-and-russia-talk-again.md"
+    assert newsfmt.read(tmp_path / final) == attrs.evolve(example, headline="NATO and Russia talk again")
+    for item in example.related:
+        [back] = newsfmt.Archive(tmp_path).get(item.path).related  # type: ignore[union-attr]
+        assert back == newsfmt.Related(title="NATO and Russia talk again", path="/" + final)
+    checked = run("validate", "--select", "NF,NF307", cwd=tmp_path)
+    assert (checked.returncode, checked.stdout) == (0, "")
