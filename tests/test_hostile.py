@@ -22,7 +22,7 @@ import newsfmt
 ROOT = Path(__file__).parent.parent
 import harness  # conftest.py puts fuzz/ on the path
 
-OPTIONAL = {"dask", "spark"}  # the modules that need an extra to import
+OPTIONAL = {"dask", "spark", "lsp"}  # the modules that need an extra to import
 
 
 def every_pattern() -> list[str]:

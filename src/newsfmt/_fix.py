@@ -233,10 +233,10 @@ def plan_fixes(files: Sequence[InputFile], findings: Iterable[Finding], *, unsaf
             continue
         codes = {finding.code for finding in found}
         if any(finding.fix is not None and finding.fix.safe for finding in found):
-            entry = attrs.evolve(entry, sources=_unique(entry.sources, "url"), related=_unique(entry.related, "path"))
+            entry = attrs.evolve(entry, sources=unique(entry.sources, "url"), related=unique(entry.related, "path"))
             edit.layout.add(file)
         if "NF306" in codes:
-            own = _archive_path(file)
+            own = archive_path(file)
             entry = attrs.evolve(entry, related=[item for item in entry.related if item.path != own])
         edit.expected[file] = entry
         if codes & {"NF301", "NF302"}:
@@ -287,14 +287,14 @@ def plan_move(old: str, new: str | None = None, *, headline: str | None = None) 
         slug = slugify(entry.headline)
         raise ValueError(f"{_shown(new)}: expected a name that starts the headline's slug {slug}")
     edit.expected[old] = entry
-    edit.retitled = {} if headline is None else {_archive_path(old): (edit.original[old].headline, headline)}
+    edit.retitled = {} if headline is None else {archive_path(old): (edit.original[old].headline, headline)}
     problem = edit.move(old, new)
     if problem:
         raise ValueError(problem)
     return edit.plan(())
 
 
-def _unique(items: Sequence[T], key: str) -> list[T]:
+def unique(items: Sequence[T], key: str) -> list[T]:
     seen: set[str] = set()
     kept = []
     for item in items:
@@ -305,7 +305,7 @@ def _unique(items: Sequence[T], key: str) -> list[T]:
     return kept
 
 
-def _archive_path(file: str) -> str:
+def archive_path(file: str) -> str:
     return "/" + os.path.relpath(os.path.abspath(file), archive_root(file)).replace(os.sep, "/")
 
 
@@ -359,7 +359,7 @@ class _Edit:
                 for link, _ in links:
                     index[link].add(path)
             self.backlinks[root] = index
-        old_path, new_path = _archive_path(file), _archive_path(target)
+        old_path, new_path = archive_path(file), archive_path(target)
         headlines = self.retitled.get(old_path)
         for source in sorted(self.backlinks[root].get(old_path, ())):
             linking = os.path.join(root, *source.split("/")[1:])

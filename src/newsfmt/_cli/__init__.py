@@ -53,6 +53,15 @@ def _recover(arguments: argparse.Namespace) -> None:
             print(f"newsfmt: completed the change an interrupted run left in {shown}", file=sys.stderr)
 
 
+def _lsp(arguments: argparse.Namespace) -> int:
+    try:
+        import newsfmt.lsp
+    except ImportError as error:
+        raise UsageError(str(error)) from None
+    newsfmt.lsp.serve()
+    return 0
+
+
 def _utf8_stdio() -> None:
     """Findings, JSON and entries are UTF-8 on standard output and error, whatever the locale says.
 
@@ -180,4 +189,5 @@ def _arguments() -> argparse.ArgumentParser:
     rule_command.add_argument("--output-format", choices=("text", "json"), default="text", help="default: text")
 
     command("schema", explain.schema, "Print the JSON Schema of the entries to-json writes.")
+    command("lsp", _lsp, "Run the language server on standard input and output (needs newsfmt[lsp]).")
     return parser
