@@ -143,6 +143,9 @@ def test_diagnostics_are_validate_s_findings_for_each_shape_of_the_text(tmp_path
                 error = types.DiagnosticSeverity.Error
                 assert (diagnostic.severity == error) == (finding.severity == "error")
                 assert diagnostic.data is not None and diagnostic.data["name"] == finding.name
+                assert diagnostic.code_description is not None
+                page, anchor = diagnostic.code_description.href.split("#")
+                assert anchor == f"{finding.code.lower()}-{finding.name}" and page.endswith("rules.md")
                 assert diagnostic.range.end.line == diagnostic.range.start.line
                 assert diagnostic.range.end.character >= diagnostic.range.start.character
 

@@ -155,19 +155,23 @@ class Selection:
 OPT_IN = frozenset({"NF307", "NF401", "NF402", "NF403", "NF404", "NF405"})
 
 
-@functools.cache
-def _explanations() -> dict[str, str]:
-    """Each rule's section of rules.md: the copy in the package, else docs/rules.md beside the source (editable)."""
+def rules_file() -> str | None:
+    """The rules' text: the rules.md the package ships, else docs/rules.md beside the source (editable)."""
     here = os.path.dirname(os.path.abspath(__file__))
     for path in (os.path.join(here, "rules.md"), os.path.join(here, "..", "..", "docs", "rules.md")):
-        try:
-            with open(path, encoding="utf-8") as file:
-                text = file.read()
-            break
-        except FileNotFoundError:
-            continue
-    else:  # pragma: no cover - an installation without its rules.md is broken
+        if os.path.isfile(path):
+            return os.path.normpath(path)
+    return None  # pragma: no cover - an installation without its rules.md is broken
+
+
+@functools.cache
+def _explanations() -> dict[str, str]:
+    """Each rule's section of rules.md."""
+    path = rules_file()
+    if path is None:  # pragma: no cover - an installation without its rules.md is broken
         return {}
+    with open(path, encoding="utf-8") as file:
+        text = file.read()
     sections: dict[str, str] = {}
     code = None
     for line in text.split("\n"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import functools
 import inspect
 import os
 import re
@@ -33,6 +34,7 @@ import attrs
 from . import MAX_FILE_SIZE, RULES, Archive, Entry, Finding, ParseError, __version__, check, find_settings, plan_move
 from ._fix import archive_path, archive_root, unique
 from ._parser import parse, split_lines
+from ._rules import rules_file
 from ._serialize import serialize
 
 __all__ = ["create_server", "serve"]
@@ -348,9 +350,18 @@ def _diagnostic(document: TextDocument, lines: list[str], finding: Finding) -> t
         message=finding.message,
         severity=severity,
         code=finding.code,
+        code_description=_rule_page(finding.code),
         source="newsfmt",
         data={"name": RULES[finding.code].name, "fix": fix},
     )
+
+
+@functools.cache
+def _rule_page(code: str) -> types.CodeDescription | None:
+    """The rule's section of the rules.md newsfmt ships: a file an editor opens at the rule's heading."""
+    path = rules_file()
+    uri = from_fs_path(path) if path else None
+    return None if uri is None else types.CodeDescription(f"{uri}#{code.lower()}-{RULES[code].name}")
 
 
 def _server_range(line: int, start: int, end_line: int, end: int) -> Any:
