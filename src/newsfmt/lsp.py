@@ -234,12 +234,17 @@ def create_server() -> LanguageServer:
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         return _code_actions(server, params)
 
-    @feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(params: types.HoverParams) -> types.Hover | None:
+    def link(params: types.TextDocumentPositionParams) -> tuple[TextDocument, str] | None:
+        """The document and the related path of the link at the position, if there is one."""
         document = server.workspace.get_text_document(params.text_document.uri)
         target = _link_at(document, params.position)
-        if target is None:
+        return None if target is None else (document, target)
+
+    @feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(params: types.HoverParams) -> types.Hover | None:
+        if (at := link(params)) is None:
             return None
+        document, target = at
         found = _target(document, target)
         if found is None:
             text = f"`{target}`: no such entry in the archive"
@@ -249,10 +254,9 @@ def create_server() -> LanguageServer:
 
     @feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(params: types.DefinitionParams) -> types.Location | None:
-        document = server.workspace.get_text_document(params.text_document.uri)
-        target = _link_at(document, params.position)
-        if target is None:
+        if (at := link(params)) is None:
             return None
+        document, target = at
         file = os.path.join(archive_root(document.path), *target.split("/")[1:])
         if not os.path.isfile(file):
             return None
