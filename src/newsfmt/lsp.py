@@ -234,7 +234,7 @@ def create_server() -> LanguageServer:
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         return _code_actions(server, params)
 
-    def link(params: types.TextDocumentPositionParams) -> tuple[TextDocument, str] | None:
+    def link(params: types.HoverParams | types.DefinitionParams) -> tuple[TextDocument, str] | None:
         """The document and the related path of the link at the position, if there is one."""
         document = server.workspace.get_text_document(params.text_document.uri)
         target = _link_at(document, params.position)
