@@ -340,16 +340,21 @@ class _Edit:
         return self.expected.get(file, self.original[file])
 
     def move(self, file: str, target: str) -> str | None:
-        """Plan the move of ``file`` to ``target`` and the update of the links to it; a problem stops it."""
+        """Plan the move of ``file`` to ``target`` (or a new headline in place) and the update of the links to it.
+
+        A problem (the target is taken) stops it, and is returned as well as kept.
+        """
         file, target = os.path.abspath(file), os.path.abspath(target)
-        if target == file:
+        old_path, new_path = archive_path(file), archive_path(target)
+        headlines = self.retitled.get(old_path)
+        if target == file and headlines is None:
             return None
-        taken = set(self.moved.values())
-        if os.path.lexists(target) or target in taken:
-            problem = f"{_shown(file)}: cannot move to {_shown(target)}, which exists"
-            self.problems.append(problem)
-            return problem
-        self.moved[file] = target
+        if target != file:
+            if os.path.lexists(target) or target in set(self.moved.values()):
+                problem = f"{_shown(file)}: cannot move to {_shown(target)}, which exists"
+                self.problems.append(problem)
+                return problem
+            self.moved[file] = target
         root = archive_root(file)
         if root not in self.backlinks:
             from ._archive import Archive
@@ -359,8 +364,6 @@ class _Edit:
                 for link, _ in links:
                     index[link].add(path)
             self.backlinks[root] = index
-        old_path, new_path = archive_path(file), archive_path(target)
-        headlines = self.retitled.get(old_path)
         for source in sorted(self.backlinks[root].get(old_path, ())):
             linking = os.path.join(root, *source.split("/")[1:])
             entry = self.entry(linking)
