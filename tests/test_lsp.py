@@ -164,6 +164,42 @@ def test_the_archive_checks_and_the_configuration_apply_in_the_editor(tmp_path: 
     assert session(tmp_path, work) == []
 
 
+@pytest.mark.parametrize(
+    ("line", "column", "value"),
+    [
+        ("1. [Reuters](ht tp://example.com/a)", 13, "ht tp://example.com/a"),  # a URL, without its ")"
+        ("1. [ Reuters](https://example.com/a)", 4, " Reuters"),  # a name, without its "]("
+        ("### [2016-04-09](/news/2016/04/8/index.md)", 5, "2016-04-09"),  # the date of the date line
+        ("### Source:  ", 11, "  "),  # trailing whitespace
+        ("# NATO", 6, ""),  # a missing space: a point
+        (
+            "1. [NATO ](/news/2016/04/19/nato.md) _Context: NATO_",
+            0,
+            "1. [NATO ](/news/2016/04/19/nato.md) _Context: NATO_",
+        ),
+    ],
+)
+def test_a_diagnostic_spans_the_value_its_finding_points_at(line: str, column: int, value: str) -> None:
+    import newsfmt.lsp
+
+    start, end = newsfmt.lsp._value_span(line, column)
+    assert (start, line[start:end]) == (column, value)
+
+
+def test_the_range_of_a_bad_url_is_the_url_over_the_protocol(tmp_path: Path) -> None:
+    path = tmp_path / "entry.md"
+    text = BROKEN["a bad URL"]
+    path.write_text(text)
+
+    async def work(editor: Editor) -> list[types.Diagnostic]:
+        return await editor.open(path)
+
+    [diagnostic] = session(tmp_path, work)
+    line = text.split("\n")[diagnostic.range.start.line]
+    shown = line[diagnostic.range.start.character : diagnostic.range.end.character]
+    assert diagnostic.code == "NF111" and shown.startswith("ht tp://") and line.endswith(shown + ")")
+
+
 # Formatting and code actions.
 
 

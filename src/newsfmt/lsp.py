@@ -341,11 +341,7 @@ def _findings(document: TextDocument) -> list[Finding]:
 
 def _diagnostic(document: TextDocument, lines: list[str], finding: Finding) -> types.Diagnostic:
     line = min(finding.line - 1, len(lines) - 1)
-    text = lines[line]
-    start = min(finding.column - 1, len(text))
-    end = max(len(text.rstrip()), start)
-    if end == start:  # a point: a missing newline or space, a blank line
-        end = min(start + 1, len(text))
+    start, end = _value_span(lines[line], finding.column - 1)
     client = document.position_codec.range_to_client_units(lines, _server_range(line, start, line, end))
     severity = types.DiagnosticSeverity.Error if finding.severity == "error" else types.DiagnosticSeverity.Warning
     fix = None if finding.fix is None else {"safe": finding.fix.safe, "message": finding.fix.message}
@@ -366,6 +362,29 @@ def _rule_page(code: str) -> types.CodeDescription | None:
     path = rules_file()
     uri = from_fs_path(path) if path else None
     return None if uri is None else types.CodeDescription(f"{uri}#{code.lower()}-{RULES[code].name}")
+
+
+def _value_span(text: str, column: int) -> tuple[int, int]:
+    """Where the value a finding points at in its line starts and ends (0-based, end excluded).
+
+    A finding's column is where the offending value starts: a URL or path in
+    ``(…)`` ends before its ``)``, a title or name in ``[…]`` before its ``](``, the
+    date of the date line after its ten characters, trailing whitespace at the end
+    of the line; anything else runs to the end of the line's text. A column past
+    the text (a missing space or newline) is a point.
+    """
+    start = min(max(column, 0), len(text))
+    core = len(text.rstrip())
+    if start >= core:  # whitespace after the text, or nothing: the whitespace, or a point
+        return start, max(len(text), start)
+    before = text[start - 1] if start else ""
+    if before == "(" and ")" in text[start:]:
+        return start, text.rindex(")")
+    if before == "[" and "](" in text[start:]:
+        return start, text.index("](", start)
+    if text.startswith("### [") and start == 5 and re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\]", text[5:]):
+        return start, start + 10
+    return start, core
 
 
 def _server_range(line: int, start: int, end_line: int, end: int) -> Any:
