@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -29,6 +29,9 @@ from ._io import display_path
 from ._model import Entry, Related, slugify
 from ._parser import parse
 from ._serialize import serialize
+
+if TYPE_CHECKING:  # pragma: no cover - for the annotation only
+    from ._archive import Archive
 
 T = TypeVar("T")
 JOURNAL = ".newsfmt-journal.json"  # in the archive's folder, the one that holds news/
@@ -232,12 +235,10 @@ def plan_fixes(files: Sequence[InputFile], findings: Iterable[Finding], *, unsaf
             edit.problems.append(f"{name}: changed since it was checked; check it again")
             continue
         codes = {finding.code for finding in found}
-        if any(finding.fix is not None and finding.fix.safe for finding in found):
-            entry = attrs.evolve(entry, sources=unique(entry.sources, "url"), related=unique(entry.related, "path"))
+        safe = any(finding.fix is not None and finding.fix.safe for finding in found)
+        if safe:
             edit.layout.add(file)
-        if "NF306" in codes:
-            own = archive_path(file)
-            entry = attrs.evolve(entry, related=[item for item in entry.related if item.path != own])
+        entry = fixed_entry(entry, safe=safe, self_link=archive_path(file) if "NF306" in codes else None)
         edit.expected[file] = entry
         if codes & {"NF301", "NF302"}:
             target = os.path.join(archive_root(file), *entry.path.split("/")[1:])
@@ -294,7 +295,17 @@ def plan_move(old: str, new: str | None = None, *, headline: str | None = None) 
     return edit.plan(())
 
 
-def unique(items: Sequence[T], key: str) -> list[T]:
+def fixed_entry(entry: Entry, *, safe: bool, self_link: str | None = None) -> Entry:
+    """The entry as its fixes make it: with ``safe``, without repeated sources and related entries (NF304, NF305);
+    with ``self_link``, the entry's own archive path, without the related items that link to it (NF306)."""
+    if safe:
+        entry = attrs.evolve(entry, sources=_unique(entry.sources, "url"), related=_unique(entry.related, "path"))
+    if self_link is not None:
+        entry = attrs.evolve(entry, related=[item for item in entry.related if item.path != self_link])
+    return entry
+
+
+def _unique(items: Sequence[T], key: str) -> list[T]:
     seen: set[str] = set()
     kept = []
     for item in items:
@@ -320,7 +331,7 @@ class _Edit:
     moved: dict[str, str] = attrs.field(factory=dict)  # old file to new file
     retitled: dict[str, tuple[str, str]] = attrs.field(factory=dict)  # archive path to (old, new) headline
     problems: list[str] = attrs.field(factory=list)
-    backlinks: dict[str, dict[str, set[str]]] = attrs.field(factory=dict)  # archive root to its backlinks
+    archives: dict[str, Archive] = attrs.field(factory=dict)  # by root: each builds its backlinks once
 
     def entry(self, file: str) -> Entry | None:
         """The entry the file holds (read once), None when it is missing or does not parse."""
@@ -356,15 +367,11 @@ class _Edit:
                 return problem
             self.moved[file] = target
         root = archive_root(file)
-        if root not in self.backlinks:
-            from ._archive import Archive
+        if root not in self.archives:
+            from ._archive import Archive  # _archive imports the file layer this module's callers come through
 
-            index: dict[str, set[str]] = collections.defaultdict(set)
-            for path, links in Archive(root).graph().items():
-                for link, _ in links:
-                    index[link].add(path)
-            self.backlinks[root] = index
-        for source in sorted(self.backlinks[root].get(old_path, ())):
+            self.archives[root] = Archive(root)
+        for source in self.archives[root].backlinks(old_path):
             linking = os.path.join(root, *source.split("/")[1:])
             entry = self.entry(linking)
             if entry is None:

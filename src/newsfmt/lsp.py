@@ -25,14 +25,14 @@ try:
     from pygls.lsp.server import LanguageServer
     from pygls.uris import from_fs_path, to_fs_path
     from pygls.workspace import TextDocument
-    from pygls.workspace.position_codec import ServerTextPosition
+    from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
 except ImportError as error:  # pragma: no cover - the message is tested in a process without pygls
     raise ImportError(f'newsfmt.lsp needs pygls 2 and lsprotocol: pip install "newsfmt[lsp]" ({error})') from None
 
 import attrs
 
 from . import MAX_FILE_SIZE, RULES, Archive, Entry, Finding, ParseError, __version__, check, find_settings, plan_move
-from ._fix import archive_path, archive_root, unique
+from ._fix import archive_path, archive_root, fixed_entry
 from ._parser import parse, split_lines
 from ._rules import rules_file
 from ._serialize import serialize
@@ -405,11 +405,16 @@ def _publish(server: _Server, uri: str) -> None:
 
 def _whole(document: TextDocument, text: str) -> types.TextEdit:
     """An edit that replaces the whole document with ``text``."""
-    lines = _lines(document.source)
-    end = document.position_codec.position_to_client_units(lines, ServerTextPosition(len(lines) - 1, len(lines[-1])))
-    if document.source.endswith(("\n", "\r")):
+    return _replacing(document.source, text, document.position_codec)
+
+
+def _replacing(old: str, new: str, codec: PositionCodec) -> types.TextEdit:
+    """An edit that replaces the whole of ``old`` with ``new``, its end in the client's position units."""
+    lines = _lines(old)
+    end = codec.position_to_client_units(lines, ServerTextPosition(len(lines) - 1, len(lines[-1])))
+    if old.endswith(("\n", "\r")):
         end = types.Position(len(lines), 0)
-    return types.TextEdit(types.Range(types.Position(0, 0), end), text)
+    return types.TextEdit(types.Range(types.Position(0, 0), end), new)
 
 
 def _code_actions(server: _Server, params: types.CodeActionParams) -> list[types.CodeAction]:
@@ -422,49 +427,40 @@ def _code_actions(server: _Server, params: types.CodeActionParams) -> list[types
     lines = _lines(document.source)
     wanted = params.context.only
     actions: list[types.CodeAction] = []
+
+    def quick_fix(finding: Finding, edit: types.WorkspaceEdit) -> types.CodeAction:
+        """The finding's fix as a quick fix: a safe one preferred, an unsafe one titled so."""
+        assert finding.fix is not None
+        safe = finding.fix.safe
+        return types.CodeAction(
+            f"{finding.code}{'' if safe else ' (unsafe)'}: {finding.fix.message}",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[_diagnostic(document, lines, finding)],
+            edit=edit,
+            is_preferred=True if safe else None,
+        )
+
     safe = [f for f in findings if f.fix is not None and f.fix.safe]
     if safe:
-        fixed = serialize(
-            attrs.evolve(entry, sources=unique(entry.sources, "url"), related=unique(entry.related, "path"))
-        )
+        fixed = serialize(fixed_entry(entry, safe=True))
         edit = types.WorkspaceEdit(changes={document.uri: [_whole(document, fixed)]})
         if wanted is None or any(kind.startswith(types.CodeActionKind.QuickFix) for kind in wanted):
-            for finding in safe:
-                assert finding.fix is not None
-                actions.append(
-                    types.CodeAction(
-                        f"{finding.code}: {finding.fix.message}",
-                        kind=types.CodeActionKind.QuickFix,
-                        diagnostics=[_diagnostic(document, lines, finding)],
-                        edit=edit,
-                        is_preferred=True,
-                    )
-                )
+            actions.extend(quick_fix(finding, edit) for finding in safe)
         if wanted is None or any(FIX_ALL.startswith(kind) for kind in wanted):
             actions.append(types.CodeAction("newsfmt: fix all safe findings", kind=FIX_ALL, edit=edit))
     if wanted is not None and not any(kind.startswith(types.CodeActionKind.QuickFix) for kind in wanted):
         return actions
     for finding in findings:
-        assert finding.fix is not None
-        if finding.fix.safe:
-            continue
-        unsafe = _unsafe_edit(document, entry, finding)
-        if unsafe is not None:
-            actions.append(
-                types.CodeAction(
-                    f"{finding.code} (unsafe): {finding.fix.message}",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[_diagnostic(document, lines, finding)],
-                    edit=unsafe,
-                )
-            )
+        if finding.fix is not None and not finding.fix.safe:
+            unsafe = _unsafe_edit(document, entry, finding)
+            if unsafe is not None:
+                actions.append(quick_fix(finding, unsafe))
     return actions
 
 
 def _unsafe_edit(document: TextDocument, entry: Entry, finding: Finding) -> types.WorkspaceEdit | None:
     if finding.code == "NF306":
-        own = archive_path(document.path)
-        kept = attrs.evolve(entry, related=[item for item in entry.related if item.path != own])
+        kept = fixed_entry(entry, safe=False, self_link=archive_path(document.path))
         return types.WorkspaceEdit(changes={document.uri: [_whole(document, serialize(kept))]})
     if finding.code not in ("NF301", "NF302"):
         return None
@@ -481,17 +477,14 @@ def _unsafe_edit(document: TextDocument, entry: Entry, finding: Finding) -> type
         if change.old is None:  # the moved file: a rename, then its new text if it differs
             changes.append(types.RenameFile(document.uri, uri))
             if change.new != document.source and change.new is not None:
-                changes.append(_document_edit(uri, document.source, change.new))
+                changes.append(_document_edit(uri, document.source, change.new, document.position_codec))
         elif change.new is not None:
-            changes.append(_document_edit(uri, change.old, change.new))
+            changes.append(_document_edit(uri, change.old, change.new, document.position_codec))
     return types.WorkspaceEdit(document_changes=changes)
 
 
-def _document_edit(uri: str, old: str, new: str) -> types.TextDocumentEdit:
-    lines = _lines(old)
-    last = types.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)  # a file on disk: UTF-16 units
-    end = types.Position(len(lines), 0) if old.endswith(("\n", "\r")) else last
-    edit = types.TextEdit(types.Range(types.Position(0, 0), end), new)
+def _document_edit(uri: str, old: str, new: str, codec: PositionCodec) -> types.TextDocumentEdit:
+    edit = _replacing(old, new, codec)
     return types.TextDocumentEdit(types.OptionalVersionedTextDocumentIdentifier(uri, None), [edit])
 
 
