@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from .. import MAX_FILE_SIZE, ConfigError, __version__, display_path, recover
 from . import convert, explain, fmt, new, rename, validate
-from .output import FORMATS
+from .output import FORMATS, shown
 from .usage import UsageError, positive
 
 
@@ -48,9 +48,7 @@ def _recover(arguments: argparse.Namespace) -> None:
         except ValueError as error:
             raise UsageError(str(error)) from None
         for root in completed:
-            shown = os.path.relpath(root)
-            shown = display_path(root if shown.startswith("..") else shown)
-            print(f"newsfmt: completed the change an interrupted run left in {shown}", file=sys.stderr)
+            print(f"newsfmt: completed the change an interrupted run left in {shown(root)}", file=sys.stderr)
 
 
 def _lsp(arguments: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from .. import RULES, Finding, __version__
+from .. import RULES, Finding, __version__, display_path
 
 FORMATS = ("concise", "json", "github", "sarif", "junit", "gitlab")
 
@@ -16,6 +16,12 @@ def summary(line: str) -> None:
     """The run's last line, on standard error: after the findings, also where both streams share a pipe."""
     sys.stdout.flush()
     print(line, file=sys.stderr)
+
+
+def shown(path: str) -> str:
+    """A path as the command prints it: from the current folder when it is inside it, else as it is."""
+    relative = os.path.relpath(path)
+    return display_path(path if relative.startswith("..") else relative)
 
 
 def count(number: int, noun: str) -> str:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from .. import Plan, display_path, plan_move
-from .output import count, summary
+from .output import count, shown, summary
 from .usage import UsageError
 
 
@@ -37,12 +36,7 @@ def _run(arguments: argparse.Namespace, old: str, new: str | None, headline: str
 
 
 def _said(plan: Plan, old: str) -> str:
-    made = [_relative(change.path) for change in plan.changes if change.old is None]
+    made = [shown(change.path) for change in plan.changes if change.old is None]
     links = sum(1 for change in plan.changes if change.old is not None and change.new is not None)
-    where = f"{display_path(old)} -> {display_path(made[0])}" if made else display_path(old)
+    where = f"{display_path(old)} -> {made[0]}" if made else display_path(old)
     return f"{where}: {count(links, 'other file')} updated" if made else f"{where}: {count(links, 'file')} updated"
-
-
-def _relative(path: str) -> str:
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative

@@ -46,9 +46,13 @@ def _show(plan: Plan, arguments: argparse.Namespace) -> int:
     """--diff: the plan's changes as unified diffs, nothing written; exit 1 when there is a change."""
     sys.stdout.write(plan.diff())
     if not arguments.quiet:
-        changed = len({change.path for change in plan.changes if change.new is not None})
-        summary(f"{count(len(plan.fixed), 'finding')} would be fixed, {count(changed, 'file')} written")
+        summary(f"{count(len(plan.fixed), 'finding')} would be fixed, {count(_written(plan), 'file')} written")
     return 1 if plan.changes else 0
+
+
+def _written(plan: Plan) -> int:
+    """The files a plan writes (a moved file counts once, at its new place)."""
+    return len({change.path for change in plan.changes if change.new is not None})
 
 
 def validate(arguments: argparse.Namespace) -> int:
@@ -75,8 +79,7 @@ def validate(arguments: argparse.Namespace) -> int:
         if plan.changes:  # the files as they are now: moved ones under their new names, links updated
             files = input_files(arguments)
             findings = _findings(arguments, files, output_format)
-        changed = len({change.path for change in plan.changes if change.new is not None})
-        fixed = f"{count(len(plan.fixed), 'finding')} fixed, {count(changed, 'file')} written"
+        fixed = f"{count(len(plan.fixed), 'finding')} fixed, {count(_written(plan), 'file')} written"
     if arguments.update_baseline:  # every finding of the run goes into the baseline, so none is left to report
         Baseline.of(findings, arguments.baseline).write()
         if not arguments.quiet:
