@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from ._errors import ParseError
-from ._model import Entry, slugify
+from ._model import Entry, _date_of, slugify
 from ._parser import parse, split_lines
 from ._repair import errors
 from ._rules import RULES, Selection
@@ -311,15 +311,42 @@ def _line_style(path: str, number: int, line: str, canonical: str) -> list[Findi
     return findings
 
 
-@functools.lru_cache(maxsize=4096)
-def _files_in(folder: str) -> frozenset[str] | str:
-    """The names in a day folder, listed once (an entry links to a few days, again and again), or why not."""
-    try:
-        return frozenset(os.listdir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return frozenset()
-    except OSError as error:  # the folder is there but cannot be listed: say so, never "no such file"
-        return f"cannot list its folder: {error.strerror or error}"
+_places: dict[str, tuple[str, str, str, str, datetime.date | None] | None] = {}
+_folders: dict[tuple[str, str], tuple[datetime.date, frozenset[str] | str]] = {}
+
+
+def _place(folder: str) -> tuple[str, str, str, str, datetime.date | None] | None:
+    """A folder's place in its archive, worked out once a folder: (root, year, month, day, last day), or None.
+
+    None when the folder is not a news/YYYY/MM/D/ folder (by its names alone).
+    """
+    if folder not in _places:
+        parts = os.path.normpath(os.path.abspath(folder or ".")).split(os.sep)
+        if len(parts) < 5 or parts[-4] != "news" or not YEAR.fullmatch(parts[-3]):
+            _places[folder] = None
+        else:
+            root = os.sep.join(parts[:-4])
+            _places[folder] = (root, parts[-3], parts[-2], parts[-1], last_day(root))
+    return _places[folder]
+
+
+def _target_folder(root: str, folder: str) -> tuple[datetime.date, frozenset[str] | str]:
+    """A related path's folder (``/news/YYYY/MM/D``): its date, and its names or why they cannot be listed.
+
+    Listed once a check (an entry links to a few days, again and again).
+    """
+    key = (root, folder)
+    known = _folders.get(key)
+    if known is None:
+        date = _date_of(folder[len("/news/") :])
+        try:
+            names: frozenset[str] | str = frozenset(os.listdir(os.path.join(root, folder.lstrip("/"))))
+        except (FileNotFoundError, NotADirectoryError):
+            names = frozenset()
+        except OSError as error:  # the folder is there but cannot be listed: say so, never "no such file"
+            names = f"cannot list its folder: {error.strerror or error}"
+        known = _folders[key] = (date, names)
+    return known
 
 
 def _unpadded(date_line: str) -> str:
@@ -338,63 +365,53 @@ def _archive(
     """
     findings = []
     headline_line = line_of[2] + 1
-    sources_at = canonical.index("### Source:") + 2 if entry.sources else 0
     related_at = canonical.index("### Related:") + 2 if entry.related else 0
-    for code, what, values, first in (
-        ("NF304", "source", [source.url for source in entry.sources], sources_at),
-        ("NF305", "related entry", [item.path for item in entry.related], related_at),
+    for code, what, values, heading in (
+        ("NF304", "source", [source.url for source in entry.sources], "### Source:"),
+        ("NF305", "related entry", [item.path for item in entry.related], "### Related:"),
     ):
+        if len(set(values)) == len(values):  # most lists: no value twice
+            continue
+        first = canonical.index(heading) + 2
         seen: set[str] = set()
         for index, value in enumerate(values):
             if value in seen:
                 message = f"expected each {what} once, found {value} again"
                 findings.append(Finding(path, line_of[first + index] + 1, 1, code, message))
             seen.add(value)
-    parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
-    if len(parts) < 6 or parts[-5] != "news" or not YEAR.fullmatch(parts[-4]):
+    folder, name = os.path.split(path)
+    place = _place(folder)
+    if place is None:
         return findings
-    year, month, day, name = parts[-4:]
-    if (year, month, day) != (f"{entry.date.year:04d}", f"{entry.date.month:02d}", str(entry.date.day)):
-        findings.append(
-            Finding(
-                path,
-                1,
-                6,
-                "NF301",
-                f"expected the date of the folder news/{year}/{month}/{day}/, found {entry.date.isoformat()}",
-            )
-        )
+    root, year, month, day, last = place
+    date = entry.date
+    if (year, month, day) != (f"{date.year:04d}", f"{date.month:02d}", str(date.day)):
+        message = f"expected the date of the folder news/{year}/{month}/{day}/, found {date.isoformat()}"
+        findings.append(Finding(path, 1, 6, "NF301", message))
     stem = name[:-3] if name.endswith(".md") else name
-    if not (stem and slugify(entry.headline).startswith(stem)):
-        findings.append(
-            Finding(
-                path,
-                headline_line,
-                3,
-                "NF302",
-                f"expected the file name to start the headline's slug {slugify(entry.headline)[:40]}..., found {stem}",
-            )
-        )
-    root = os.sep.join(parts[:-5])
-    own = "/" + "/".join(parts[-5:])
-    last = last_day(root)
+    slug = slugify(entry.headline)
+    if not (stem and slug.startswith(stem)):
+        message = f"expected the file name to start the headline's slug {slug[:40]}..., found {stem}"
+        findings.append(Finding(path, headline_line, 3, "NF302", message))
+    own = f"/news/{year}/{month}/{day}/{name}"
     related = []
     for index, item in enumerate(entry.related):
         line = line_of[related_at + index] + 1
+        target = item.path
         if links is not None:
-            related.append((line, item.path, item.title))
-        if item.path == own:
+            related.append((line, target, item.title))
+        if target == own:
             findings.append(Finding(path, line, 1, "NF306", f"expected a link to another entry, found {own} itself"))
             continue
-        if last is not None and item.date > last:
-            message = f"expected a related entry dated by {last.isoformat()}, the archive's last day, found {item.path}"
+        target_folder, target_name = target.rsplit("/", 1)
+        target_date, names = _target_folder(root, target_folder)
+        if last is not None and target_date > last:
+            message = f"expected a related entry dated by {last.isoformat()}, the archive's last day, found {target}"
             findings.append(Finding(path, line, 1, "NF308", message))
             continue
-        folder, name = item.path.rsplit("/", 1)
-        names = _files_in(os.path.join(root, folder.lstrip("/")))
-        if isinstance(names, str) or name not in names:
+        if isinstance(names, str) or target_name not in names:
             found = names if isinstance(names, str) else "found no such file"
-            message = f"expected the related entry {item.path} in the archive, {found}"
+            message = f"expected the related entry {target} in the archive, {found}"
             findings.append(Finding(path, line, 1, "NF303", message))
     if links is not None:
         links.append(Links(root, own, path, entry.headline, tuple(related)))
@@ -407,7 +424,8 @@ def forget_listings() -> None:
     Without it a second check in one process (a program, the language server, a
     fix followed by its check) would see the folders of the first.
     """
-    _files_in.cache_clear()
+    _places.clear()
+    _folders.clear()
     last_day.cache_clear()
 
 
