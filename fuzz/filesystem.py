@@ -123,9 +123,13 @@ def _sandbox() -> Iterator[str]:
 
 
 def _snapshot(root: str) -> dict[str, tuple[str, int, bytes | str]]:
-    """Every name under ``root``: (kind, mode, bytes of a file or target of a link), read as root."""
+    """Every name under ``root``: (kind, mode, bytes of a file or target of a link), read as root.
+
+    The cache validate keeps in the folder it runs in (``.newsfmt_cache``) is not the user's: passed over.
+    """
     found: dict[str, tuple[str, int, bytes | str]] = {}
     for top, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if not (top == root and name == ".newsfmt_cache")]
         for name in folders + files:
             path = os.path.join(top, name)
             info = os.lstat(path)

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,12 +127,12 @@ def test_an_unreadable_file_is_reported(shared_tmp: Path) -> None:
 
 
 def die_on_poison(
-    item: tuple[newsfmt._rules.Selection, InputFile],
+    selection: newsfmt._rules.Selection, file: InputFile, cache: str | None, shards: dict[str, Any]
 ) -> tuple[list[newsfmt.Finding], newsfmt._check.Links | None]:
     """A worker that dies on one file, as a crash in C or the OOM killer would end it."""
-    if item[1].path.endswith("poison.md"):
+    if file.path.endswith("poison.md"):
         os._exit(1)
-    return _check_one(item)
+    return _check_one(selection, file, cache, shards)
 
 
 def test_a_worker_that_dies_on_one_file_costs_only_that_file(

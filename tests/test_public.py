@@ -17,7 +17,16 @@ def test_the_public_names() -> None:
     markdown = ["render_html", "plain_text"]
     archives = ["Archive", "Record", "check", "Finding", "RULES", "Rule", "parse_bytes", "write_to_archive", "Baseline"]
     fixes = ["Fix", "Plan", "Change", "plan_fixes", "plan_move", "recover"]
-    files = ["InputFile", "find_files", "check_files", "map_files", "MAX_FILE_SIZE", "display_path", "writing"]
+    files = [
+        "InputFile",
+        "find_files",
+        "iter_files",
+        "check_files",
+        "map_files",
+        "MAX_FILE_SIZE",
+        "display_path",
+        "writing",
+    ]
     configuration = ["Settings", "ConfigError", "find_settings", "load_settings"]
     tables = ["arrow_schema", "error_schema", "to_arrow", "to_record_batches", "read_record_batches", "from_arrow"]
     assert sorted(newsfmt.__all__) == sorted(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -59,7 +60,172 @@ def test_findings_are_those_recorded_before_the_fast_paths(inside: Path, jobs: i
 
 def test_the_command_prints_the_recorded_findings(broken: Path) -> None:
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
-    command = [sys.executable, "-m", "newsfmt", "validate", "-j", "2", "--select", ",".join(EVERY_CODE), "a"]
+    command = [
+        sys.executable,
+        "-m",
+        "newsfmt",
+        "validate",
+        "-j",
+        "2",
+        "--no-cache",
+        "--select",
+        ",".join(EVERY_CODE),
+        "a",
+    ]
     run = subprocess.run(command, cwd=broken, capture_output=True, text=True, check=False)
     assert run.returncode == 1
     assert run.stdout.splitlines() == expected
+
+
+# The cache: findings served from it are those of a check, and never stale.
+
+
+def _check(paths: list[str], cache: Path | None, jobs: int = 1, select: list[str] = EVERY_CODE) -> list[str]:
+    return _lines(newsfmt.check_files(newsfmt.find_files(paths), select=select, jobs=jobs, cache_dir=cache))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_warm_cache_gives_the_findings_of_a_check(inside: Path, tmp_path: Path, jobs: int) -> None:
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
+    cache = tmp_path / "cache"
+    assert _check(["a"], cache, jobs) == expected  # cold: every file checked, the records written
+    assert len(list(cache.glob("*/*.json"))) > 100
+    assert _check(["a"], cache, jobs) == expected  # warm
+
+
+def test_a_record_is_served_without_checking_the_file(
+    inside: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsfmt._files
+
+    cache = tmp_path / "cache"
+    expected = _check(["a"], cache)
+
+    def fail(*arguments: object, **options: object) -> None:
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(newsfmt._files, "local_check", fail)
+    assert _check(["a"], cache) == expected  # no NF000: nothing was checked again
+    assert any("NF000" in line for line in _check(["a"], None))  # and without the cache it would have been
+
+
+def _entry(root: Path, name: str, related: list[tuple[str, str]] = ()) -> str:  # type: ignore[assignment]
+    items = "".join(f"{number}. [{title} ]({path})\n" for number, (title, path) in enumerate(related, 1))
+    text = f"### [2016-04-20](/news/2016/04/20/index.md)\n\n# {name} \n\n\n### Source:\n\n1. [E](https://e.com/)\n"
+    text += f"\n### Related:\n\n{items}" if related else ""
+    path = root / "news/2016/04/20" / f"{newsfmt.slugify(name)}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return f"/news/2016/04/20/{path.name}"
+
+
+def test_a_change_to_another_file_is_never_hidden_by_the_cache(tmp_path: Path) -> None:
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    target = _entry(root, "Target")
+    _entry(root, "Linking", [("Target", target)])
+    every = ["NF", "NF307"]
+    assert _check([str(root)], cache, select=every) == []
+    assert _check([str(root)], cache, select=every) == []  # the linking file's record is now cached
+    _entry(root, "Target renamed")  # the target's headline changes, in a new file ...
+    (root / target.lstrip("/")).unlink()  # ... and its old file goes: the link now leads nowhere
+    found = _check([str(root)], cache, select=every)
+    assert [line.split(": ")[2].split()[0] for line in found] == ["NF303"]
+    assert "linking.md:12:1:" in found[0]
+    _entry(root, "Target")  # the file is back, with its old headline: no finding
+    assert _check([str(root)], cache, select=every) == []
+    _entry(root, "Target", [("Linking", "/news/2016/04/20/linking.md")])  # a change of content: checked again
+    assert _check([str(root)], cache, select=every) == []
+    (root / "news/2016/04/20/target.md").write_text("# Not an entry\n", encoding="utf-8")
+    assert [line.split(": ")[2].split()[0] for line in _check([str(root)], cache, select=every)] == ["NF101"]
+
+
+def test_a_title_that_disagrees_with_a_changed_headline_is_found_from_the_cache(tmp_path: Path) -> None:
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    target = _entry(root, "Target")
+    _entry(root, "Linking", [("Target", target)])
+    every = ["NF", "NF307"]
+    assert _check([str(root)], cache, select=every) == []
+    text = (root / target.lstrip("/")).read_text(encoding="utf-8").replace("# Target ", "# Target, retold ")
+    (root / target.lstrip("/")).write_text(text, encoding="utf-8")  # same file name: only NF307 can see it
+    found = _check([str(root)], cache, select=every)
+    assert [line.split(": ")[2].split()[0] for line in found] == ["NF307"]
+    assert 'found "Target"' in found[0] and "linking.md:12:1:" in found[0]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"\x00\xff not json", b"[1, 2]", b'{"folder": 5, "files": []}', b'{"folder": "F", "files": {"x": 1}}'],
+)
+def test_a_corrupt_cache_file_is_ignored_and_rebuilt(inside: Path, tmp_path: Path, damage: bytes) -> None:
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
+    cache = tmp_path / "cache"
+    _check(["a"], cache)
+    shards = sorted(cache.glob("*/*.json"))
+    for shard in shards:
+        folder = json.loads(shard.read_text(encoding="utf-8"))["folder"]
+        shard.write_bytes(damage.replace(b'"F"', json.dumps(folder).encode()))
+    assert _check(["a"], cache) == expected
+    for shard in shards:  # rebuilt: each a shard again, with a record of every file of its folder
+        data = json.loads(shard.read_text(encoding="utf-8"))
+        assert sorted(data["files"]) == sorted(name for name in os.listdir(data["folder"]) if name.endswith(".md"))
+
+
+def test_records_of_a_wrong_shape_are_checked_anew(inside: Path, tmp_path: Path) -> None:
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
+    cache = tmp_path / "cache"
+    _check(["a"], cache)
+    for shard in cache.glob("*/*.json"):
+        data = json.loads(shard.read_text(encoding="utf-8"))
+        for number, name in enumerate(data["files"]):
+            record = data["files"][name]
+            data["files"][name] = [record[0], record[1], [[1, 2, 3]], record[3]] if number % 2 else [record[0], 5]
+        shard.write_text(json.dumps(data), encoding="utf-8")
+    assert _check(["a"], cache) == expected
+
+
+def test_runs_at_the_same_time_share_a_cache(broken: Path, tmp_path: Path) -> None:
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "newsfmt", "validate", "-q", "-j", "2", "--cache-dir", str(cache)]
+    command += ["--select", ",".join(EVERY_CODE), "a"]
+    runs = [subprocess.Popen(command, cwd=broken, stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [run.communicate()[0] for run in runs]
+    assert all(output.splitlines() == expected for output in outputs)
+    assert not list(cache.glob("*/*.tmp"))  # no temporary file left behind
+    shards = [json.loads(shard.read_text(encoding="utf-8")) for shard in cache.glob("*/*.json")]
+    recorded = sum(len(shard["files"]) for shard in shards)
+    assert recorded == len(newsfmt.find_files([str(broken / "a")]))  # every file's record, from one run or another
+
+
+def test_the_command_keeps_its_cache_in_the_current_folder_and_marks_it(broken: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(broken / "a", work)
+    run = subprocess.run([sys.executable, "-m", "newsfmt", "validate", "-q", "."], cwd=work, check=False)
+    assert run.returncode == 1
+    assert (work / ".newsfmt_cache/.gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (work / ".newsfmt_cache/CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d")
+    assert list((work / ".newsfmt_cache").glob(f"{newsfmt.__version__}-*/*.json"))
+    shutil.rmtree(work / ".newsfmt_cache")
+    environment = {**os.environ, "NEWSFMT_CACHE_DIR": str(tmp_path / "elsewhere")}
+    subprocess.run([sys.executable, "-m", "newsfmt", "validate", "-q", "."], cwd=work, env=environment, check=False)
+    assert not (work / ".newsfmt_cache").exists() and list((tmp_path / "elsewhere").glob("*/*.json"))
+    before = sorted(path.name for path in work.iterdir())
+    for options in (["--no-cache"], ["-"]):
+        command = [sys.executable, "-m", "newsfmt", "validate", "-q", *options]
+        subprocess.run(command, cwd=work, input=b"x", env={**os.environ, "NEWSFMT_CACHE_DIR": ""}, check=False)
+    assert sorted(path.name for path in work.iterdir()) == before  # --no-cache and stdin write no cache
+
+
+def test_the_library_writes_no_cache_unless_asked(inside: Path) -> None:
+    before = sorted(os.listdir(inside / "a"))
+    _check(["a"], None)
+    assert sorted(os.listdir(inside / "a")) == before and not (inside / ".newsfmt_cache").exists()
+
+
+def test_a_record_without_the_markdown_findings_does_not_serve_a_run_that_wants_them(tmp_path: Path) -> None:
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    path = root / _entry(root, "Target").lstrip("/")
+    path.write_text(path.read_text(encoding="utf-8").replace("# Target ", "# *Target* "), encoding="utf-8")
+    assert _check([str(root)], cache, select=["NF"]) == []
+    found = _check([str(root)], cache, select=["NF", "NF4"])
+    assert [line.split(": ")[2].split()[0] for line in found] == ["NF401"]

@@ -8,7 +8,7 @@ from ._check import Finding, Fix, check
 from ._config import ConfigError, Settings, find_settings, load_settings
 from ._dict import DictError, from_dict, to_dict
 from ._errors import ParseError
-from ._files import InputFile, check_files, find_files, map_files
+from ._files import InputFile, check_files, find_files, iter_files, map_files
 from ._fix import Change, Plan, plan_fixes, plan_move, recover
 from ._io import MAX_FILE_SIZE, display_path, parse_bytes, read, write
 from ._markdown import plain_text, render_html
@@ -49,6 +49,7 @@ __all__ = [
     "find_settings",
     "from_arrow",
     "from_dict",
+    "iter_files",
     "json_schema",
     "load_settings",
     "map_files",

@@ -137,16 +137,32 @@ def check_with_links(
     text: str, path: str, *, markdown: bool = False, links: bool = False
 ) -> tuple[Entry | None, list[Finding], Links | None]:
     """``check_text``, and with ``links`` the file's ``Links`` when it parses and stands in a news/YYYY/MM/D/ folder."""
+    entry, findings, found_links = local_check(text, path, markdown=markdown)
+    if found_links is not None:
+        findings = in_order(findings + target_findings(found_links))
+    return entry, findings, found_links if links else None
+
+
+def local_check(text: str, path: str, *, markdown: bool = False) -> tuple[Entry | None, list[Finding], Links | None]:
+    """The findings that depend on the file's text and path alone, in order, and its ``Links`` when it has a place.
+
+    Every finding but those of ``target_findings`` (NF303, NF306, NF308), which
+    depend on the rest of the archive: what a cache may keep for a file's content.
+    """
     try:
         entry = parse(text)
     except ParseError as error:
         return None, [Finding(path, *problem) for problem in errors(text, error)], None
-    found_links: list[Links] | None = [] if links else None
+    found_links: list[Links] = []
     findings = _with_fixes(_style(text, path, entry, found_links), entry)
     if markdown:
         findings.extend(_markdown_findings(text, path, entry))
-        findings.sort(key=lambda finding: (finding.line, finding.column))
-    return entry, findings, found_links[0] if found_links else None
+    return entry, in_order(findings), found_links[0] if found_links else None
+
+
+def in_order(findings: list[Finding]) -> list[Finding]:
+    """The findings of one file by line and column (a stable sort: one place keeps the order of its findings)."""
+    return sorted(findings, key=lambda finding: (finding.line, finding.column))
 
 
 LAYOUT = Fix(True, "rewrite the file in the canonical layout")
@@ -311,12 +327,13 @@ def _line_style(path: str, number: int, line: str, canonical: str) -> list[Findi
     return findings
 
 
-_places: dict[str, tuple[str, str, str, str, datetime.date | None] | None] = {}
-_folders: dict[tuple[str, str], tuple[datetime.date, frozenset[str] | str]] = {}
+_places: dict[str, tuple[str, str, str, str] | None] = {}
+# Per archive root, per related path's folder (/news/YYYY/MM/D): NF308's verdict, the names in it, or why not.
+_folders: dict[str, dict[str, tuple[bool, frozenset[str], str | None]]] = {}
 
 
-def _place(folder: str) -> tuple[str, str, str, str, datetime.date | None] | None:
-    """A folder's place in its archive, worked out once a folder: (root, year, month, day, last day), or None.
+def _place(folder: str) -> tuple[str, str, str, str] | None:
+    """A folder's place in its archive, worked out once a folder: (root, year, month, day), or None.
 
     None when the folder is not a news/YYYY/MM/D/ folder (by its names alone).
     """
@@ -326,27 +343,29 @@ def _place(folder: str) -> tuple[str, str, str, str, datetime.date | None] | Non
             _places[folder] = None
         else:
             root = os.sep.join(parts[:-4])
-            _places[folder] = (root, parts[-3], parts[-2], parts[-1], last_day(root))
+            _places[folder] = (root, parts[-3], parts[-2], parts[-1])
     return _places[folder]
 
 
-def _target_folder(root: str, folder: str) -> tuple[datetime.date, frozenset[str] | str]:
-    """A related path's folder (``/news/YYYY/MM/D``): its date, and its names or why they cannot be listed.
+def _target_folder(
+    root: str, last: datetime.date | None, folder: str, known: dict[str, tuple[bool, frozenset[str], str | None]]
+) -> tuple[bool, frozenset[str], str | None]:
+    """A related path's folder: dated after ``last`` (NF308), the names in it, and why they cannot be listed.
 
-    Listed once a check (an entry links to a few days, again and again).
+    Listed once a check (an entry links to a few days, again and again) and kept in ``known``.
     """
-    key = (root, folder)
-    known = _folders.get(key)
-    if known is None:
-        date = _date_of(folder[len("/news/") :])
+    late = last is not None and _date_of(folder[len("/news/") :]) > last
+    names: frozenset[str] = frozenset()
+    problem = None
+    if not late:
         try:
-            names: frozenset[str] | str = frozenset(os.listdir(os.path.join(root, folder.lstrip("/"))))
+            names = frozenset(os.listdir(os.path.join(root, folder.lstrip("/"))))
         except (FileNotFoundError, NotADirectoryError):
-            names = frozenset()
+            pass
         except OSError as error:  # the folder is there but cannot be listed: say so, never "no such file"
-            names = f"cannot list its folder: {error.strerror or error}"
-        known = _folders[key] = (date, names)
-    return known
+            problem = f"cannot list its folder: {error.strerror or error}"
+    known[folder] = (late, names, problem)
+    return known[folder]
 
 
 def _unpadded(date_line: str) -> str:
@@ -383,7 +402,7 @@ def _archive(
     place = _place(folder)
     if place is None:
         return findings
-    root, year, month, day, last = place
+    root, year, month, day = place
     date = entry.date
     if (year, month, day) != (f"{date.year:04d}", f"{date.month:02d}", str(date.day)):
         message = f"expected the date of the folder news/{year}/{month}/{day}/, found {date.isoformat()}"
@@ -394,27 +413,36 @@ def _archive(
         message = f"expected the file name to start the headline's slug {slug[:40]}..., found {stem}"
         findings.append(Finding(path, headline_line, 3, "NF302", message))
     own = f"/news/{year}/{month}/{day}/{name}"
-    related = []
-    for index, item in enumerate(entry.related):
-        line = line_of[related_at + index] + 1
-        target = item.path
-        if links is not None:
-            related.append((line, target, item.title))
-        if target == own:
-            findings.append(Finding(path, line, 1, "NF306", f"expected a link to another entry, found {own} itself"))
-            continue
-        target_folder, target_name = target.rsplit("/", 1)
-        target_date, names = _target_folder(root, target_folder)
-        if last is not None and target_date > last:
-            message = f"expected a related entry dated by {last.isoformat()}, the archive's last day, found {target}"
-            findings.append(Finding(path, line, 1, "NF308", message))
-            continue
-        if isinstance(names, str) or target_name not in names:
-            found = names if isinstance(names, str) else "found no such file"
-            message = f"expected the related entry {target} in the archive, {found}"
-            findings.append(Finding(path, line, 1, "NF303", message))
     if links is not None:
-        links.append(Links(root, own, path, entry.headline, tuple(related)))
+        related = tuple(
+            (line_of[related_at + index] + 1, item.path, item.title) for index, item in enumerate(entry.related)
+        )
+        links.append(Links(root, own, path, entry.headline, related))
+    return findings
+
+
+def target_findings(links: Links) -> list[Finding]:
+    """The findings of a file's related links that depend on the rest of its archive: NF303, NF306 and NF308.
+
+    Worked out again on every check, from the folders as they are, even for a file whose other findings come
+    from a cache.
+    """
+    findings = []
+    root, own, path = links.root, links.path, links.name
+    last = last_day(root)
+    known = _folders.setdefault(root, {})
+    for line, target, _ in links.related:
+        target_folder, _, target_name = target.rpartition("/")
+        late, names, problem = known.get(target_folder) or _target_folder(root, last, target_folder, known)
+        if target == own:
+            message = f"expected a link to another entry, found {own} itself"
+            findings.append(Finding(path, line, 1, "NF306", message, _FIXES["NF306"]))
+        elif late:
+            message = f"expected a related entry dated by {last}, the archive's last day, found {target}"
+            findings.append(Finding(path, line, 1, "NF308", message))
+        elif problem is not None or target_name not in names:
+            message = f"expected the related entry {target} in the archive, {problem or 'found no such file'}"
+            findings.append(Finding(path, line, 1, "NF303", message))
     return findings
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -11,14 +13,16 @@ from typing import NoReturn, TypeVar
 import attrs
 
 from ._baseline import Baseline, key_paths
-from ._check import Finding, Links, check_with_links, forget_listings, links_findings
+from ._cache import Shard, digest
+from ._check import Finding, Links, forget_listings, in_order, links_findings, local_check, target_findings
 from ._config import Settings, matches
 from ._errors import ParseError
 from ._io import MAX_FILE_SIZE, decode, display_path, file_bytes
-from ._pool import DIED, run_all
+from ._pool import DIED, isolated, run_all
 from ._rules import Selection
 
 R = TypeVar("R")
+T = TypeVar("T")
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__"})
 
 
@@ -156,9 +160,49 @@ def find_files(
     >>> [file.name for file in newsfmt.find_files(["-"], stdin=b"...", stdin_name="draft.md")]
     ['draft.md']
     """
+    files = iter_files(
+        paths,
+        exclude=exclude,
+        stdin=stdin,
+        stdin_name=stdin_name,
+        max_file_size=max_file_size,
+        follow_symlinks=follow_symlinks,
+        settings=settings,
+    )
+    return list(files)
+
+
+def iter_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    exclude: Iterable[str] = (),
+    stdin: bytes | None = None,
+    stdin_name: str | None = None,
+    max_file_size: int | None = None,
+    follow_symlinks: bool = False,
+    settings: Settings | Callable[[str], Settings] | None = None,
+) -> Iterator[InputFile]:
+    r"""``find_files``, lazily: the same files in the same order, each found as it is reached.
+
+    A run that streams them (``check_files``, ``map_files``) keeps its memory
+    flat on any archive: folders are walked in sorted order, so no list of every
+    file is built (several PATHs are merged in order, a file found twice given
+    once). As ``find_files``, a path that does not exist raises
+    ``FileNotFoundError`` here, at the call, before anything is read.
+
+    >>> import newsfmt
+    >>> files = newsfmt.iter_files(["-"], stdin=b"...", stdin_name="draft.md")
+    >>> next(files).name
+    'draft.md'
+    """
     given = [os.fspath(path) for path in paths] or ["."]
     excludes = tuple(exclude)
     settings_of = _settings_finder(settings)
+    if "-" in given and stdin is None:
+        raise ValueError("stdin: expected the bytes of standard input, as - is among the paths")
+    for path in given:
+        if path != "-" and not os.path.isdir(path) and not os.path.lexists(path):
+            raise FileNotFoundError(f"{display_path(path)}: no such file or folder")
 
     def inputs(file: str, place: str | None, data: bytes | None, problem: str | None, name: str) -> InputFile:
         its = settings_of(os.path.dirname(file) if data is None else os.path.dirname(stdin_name or "x"))
@@ -171,26 +215,26 @@ def find_files(
             return False
         return matches(os.path.relpath(path, os.path.dirname(its.path)), its.exclude)
 
-    files: list[InputFile] = []
-    if "-" in given:
-        if stdin is None:
-            raise ValueError("stdin: expected the bytes of standard input, as - is among the paths")
-        files.append(inputs("-", None, stdin, None, stdin_name or "-"))
-    found: dict[str, tuple[str | None, str | None]] = {}
-    for path in given:
-        if path == "-":
-            continue
+    def found(path: str) -> Iterator[tuple[str, str | None, str | None]]:  # (file, tree, problem), in sorted order
         if os.path.isdir(path) and not path.endswith(".md"):
             tree = os.path.realpath(path)
             for file, problem in walk(path, excludes, configured_out):
-                found.setdefault(file, (tree, problem))
-        elif os.path.lexists(path):
-            found.setdefault(os.path.normpath(path), (None, None))
+                yield file, tree, problem
         else:
-            raise FileNotFoundError(f"{display_path(path)}: no such file or folder")
-    for file, (place, problem) in sorted(found.items()):
-        files.append(inputs(file, place, None, problem, file))
-    return files
+            yield os.path.normpath(path), None, None
+
+    def files() -> Iterator[InputFile]:
+        if "-" in given:
+            yield inputs("-", None, stdin, None, stdin_name or "-")
+        walks = [found(path) for path in dict.fromkeys(given) if path != "-"]
+        merged = walks[0] if len(walks) == 1 else heapq.merge(*walks, key=lambda item: item[0])  # none: empty
+        previous = None
+        for file, tree, problem in merged:
+            if file != previous:  # a file under two of the paths: the first path's (heapq.merge is stable)
+                yield inputs(file, tree, None, problem, file)
+            previous = file
+
+    return files()
 
 
 def _settings_finder(settings: Settings | Callable[[str], Settings] | None) -> Callable[[str], Settings]:
@@ -209,13 +253,14 @@ def _settings_finder(settings: Settings | Callable[[str], Settings] | None) -> C
 
 
 def check_files(
-    files: Sequence[InputFile],
+    files: Iterable[InputFile],
     *,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     jobs: int = 1,
     progress: bool = False,
     baseline: Baseline | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Iterator[Finding]:
     r"""Every finding of every file, in the order of ``files``, then those that compare files (NF307).
 
@@ -231,6 +276,13 @@ def check_files(
     entries that no finding matched come last, as NF008 (only entries of the
     files checked, for codes selected for them).
 
+    ``files`` may be any iterable, ``iter_files`` for one: files are read as they
+    come, in chunks, so memory stays flat on any archive. A ``cache_dir`` keeps
+    what was found in each file between runs, by its content (the ``validate``
+    command's ``.newsfmt_cache``): a file whose bytes are those of the last check
+    is not checked again; what depends on other files (NF303, NF306, NF307,
+    NF308) is always worked out anew. Without it, nothing is written.
+
     >>> import newsfmt
     >>> stdin = b"### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO\n"
     >>> [str(finding) for finding in newsfmt.check_files(newsfmt.find_files(["-"], stdin=stdin))]
@@ -239,65 +291,148 @@ def check_files(
     select = select if select is None or isinstance(select, str) else tuple(select)
     ignore = ignore if ignore is None or isinstance(ignore, str) else tuple(ignore)
     Selection.of(select, () if ignore is None else ignore)  # the codes given here are checked, files or none
+    cache = None if cache_dir is None else os.path.abspath(os.fspath(cache_dir))
     selections: dict[tuple[object, object], Selection] = {}
-    work = []
-    for file in files:
-        chosen = file.settings.select if select is None else select
-        ignored = (file.settings.ignore or ()) if ignore is None else ignore
-        if (per_file := file.settings.ignored_in(file.path if file.data is None else file.name)) and not isinstance(
-            ignored, str
-        ):
-            ignored = (*ignored, *per_file)  # as ruff: per-file ignores add to the command line's --ignore
-        if (chosen, ignored) not in selections:
-            selections[chosen, ignored] = Selection.of(chosen, ignored)
-        work.append((selections[chosen, ignored], file))
-    forget_listings()
-    results = run_all(_check_one, work, jobs, _check_died)
-    found = _checked(_shown_progress(results, len(files), progress), work)
+    selection_of: dict[str, Selection] = {}  # by name, for NF307 and the baseline: kept only when they need it
+    keep = baseline is not None
+
+    def work() -> Iterator[tuple[Selection, InputFile]]:
+        nonlocal keep
+        for file in files:
+            chosen = file.settings.select if select is None else select
+            ignored = (file.settings.ignore or ()) if ignore is None else ignore
+            if (per_file := file.settings.ignored_in(file.path if file.data is None else file.name)) and not isinstance(
+                ignored, str
+            ):
+                ignored = (*ignored, *per_file)  # as ruff: per-file ignores add to the command line's --ignore
+            if (chosen, ignored) not in selections:
+                selections[chosen, ignored] = Selection.of(chosen, ignored)
+            selection = selections[chosen, ignored]
+            keep = keep or selection.titles
+            if keep:
+                selection_of[file.name] = selection
+            yield selection, file
+
+    def found() -> Iterator[Finding]:
+        forget_listings()
+        chunks = ((cache, chunk) for chunk in _chunks(work(), CHUNK))
+        results = run_all(_check_chunk, chunks, jobs, _chunk_died, batch=1, threshold=2)
+        all_links = []
+        for chunk_results in _counted_progress(results, progress):
+            for findings, links in chunk_results:
+                yield from findings
+                if links is not None:
+                    all_links.append(links)
+        if all_links:
+            yield from (f for f in links_findings(all_links) if selection_of[f.path].wants(f.code))
+
     if baseline is None:
-        return found
-    selection_of: dict[str, Selection] = {}
+        return found()
+    selection_by_key: dict[str, Selection] = {}
 
     def wanted(path: str, code: str) -> bool:  # asked only of an entry that matched nothing: a rare event
-        if not selection_of:
+        if not selection_by_key:
             key_path = key_paths(baseline.path)
-            selection_of.update((key_path(file.path if file.data is None else file.name), s) for s, file in work)
-        return path in selection_of and selection_of[path].wants(code)
+            selection_by_key.update((key_path(name), selection) for name, selection in selection_of.items())
+        return path in selection_by_key and selection_by_key[path].wants(code)
 
-    return iter(baseline.apply(found, wanted))
-
-
-def _checked(
-    results: Iterable[tuple[list[Finding], Links | None]], work: list[tuple[Selection, InputFile]]
-) -> Iterator[Finding]:
-    all_links = []
-    for findings, links in results:
-        yield from findings
-        if links is not None:
-            all_links.append(links)
-    if all_links:
-        selection_of = {file.name: selection for selection, file in work}
-        yield from (finding for finding in links_findings(all_links) if selection_of[finding.path].wants(finding.code))
+    return iter(baseline.apply(found(), wanted))
 
 
-def _check_one(item: tuple[Selection, InputFile]) -> tuple[list[Finding], Links | None]:
-    """The findings of one file, and its links for NF307: a worker's part of ``check_files``."""
-    selection, file = item
+CHUNK = 64  # files a worker checks at a time: fewer trips between processes, a shard of the cache read once
+
+
+def _chunks(work: Iterable[tuple[Selection, InputFile]], size: int) -> Iterator[list[tuple[Selection, InputFile]]]:
+    """The work in chunks of about ``size`` files, lazily, ending where a folder does when they can.
+
+    A chunk goes on past ``size`` to the end of its folder (up to 4 times ``size``),
+    so that a folder's shard of the cache is read and written once. The first
+    chunks are smaller, and end where they are full, so that a short run starts
+    its pool at once.
+    """
+    chunk: list[tuple[Selection, InputFile]] = []
+    limits = itertools.chain((size // 8, size // 4, size // 2), itertools.repeat(size))
+    limit = next(limits)
+    folder = None
+    for item in work:
+        here = os.path.dirname(item[1].path)
+        if len(chunk) >= limit and (here != folder or limit < size or len(chunk) >= 4 * size):
+            yield chunk
+            chunk, limit = [], next(limits)
+        chunk.append(item)
+        folder = here
+    if chunk:
+        yield chunk
+
+
+def _check_chunk(
+    item: tuple[str | None, list[tuple[Selection, InputFile]]],
+) -> list[tuple[list[Finding], Links | None]]:
+    """The findings and NF307 links of a chunk of files: a worker's part of ``check_files``, with the cache's."""
+    cache, chunk = item
+    shards: dict[str, Shard] = {}
+    results = [_check_one(selection, file, cache, shards) for selection, file in chunk]
+    for shard in shards.values():
+        shard.save()
+    return results
+
+
+def _check_one(
+    selection: Selection, file: InputFile, cache: str | None, shards: dict[str, Shard]
+) -> tuple[list[Finding], Links | None]:
+    """The findings of one file, and its links when NF307 is wanted."""
     try:
-        text = file.read_text()
+        data = file.read_bytes()
+        text = decode(data)
     except ParseError as error:
         found = [Finding(file.name, error.line, error.column, error.code, error.message)]
         return [finding for finding in found if selection.wants(finding.code)], None
     try:
-        markdown, titles = selection.markdown, selection.titles
-        _, findings, links = check_with_links(text, file.name, markdown=markdown, links=titles)
+        record = None
+        if cache is not None and file.data is None:
+            folder, name = os.path.split(file.path)
+            if folder not in shards:
+                shards[folder] = Shard(cache, os.path.abspath(folder))
+            shard, content = shards[folder], digest(data)
+            record = shard.get(name, file.name, content, selection.markdown)
+            if record is None:
+                _, local, links = local_check(text, file.name, markdown=selection.markdown)
+                shard.put(name, content, selection.markdown, local, links)
+                record = local, links
+        else:
+            _, local, links = local_check(text, file.name, markdown=selection.markdown)
+            record = local, links
+        findings, links = record
+        if links is not None:
+            findings = in_order(findings + target_findings(links))
     except Exception as error:  # a bug in newsfmt: reported against the file, and the run goes on
         return [Finding(file.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")], None
-    return [finding for finding in findings if selection.wants(finding.code)], links
+    return [finding for finding in findings if selection.wants(finding.code)], links if selection.titles else None
 
 
-def _check_died(item: tuple[Selection, InputFile]) -> tuple[list[Finding], Links | None]:
-    return [Finding(item[1].name, 1, 1, "NF000", DIED)], None
+def _chunk_died(
+    item: tuple[str | None, list[tuple[Selection, InputFile]]],
+) -> list[tuple[list[Finding], Links | None]]:
+    """A chunk whose process died twice: each file in a process of its own, so that only the culprit is lost."""
+    cache, chunk = item
+    return [isolated(_check_chunk, (cache, [one]), _file_died)[0] for one in chunk]
+
+
+def _file_died(item: tuple[str | None, list[tuple[Selection, InputFile]]]) -> list[tuple[list[Finding], Links | None]]:
+    return [([Finding(item[1][0][1].name, 1, 1, "NF000", DIED)], None)]
+
+
+def _counted_progress(chunks: Iterable[list[R]], progress: bool) -> Iterator[list[R]]:
+    """The chunks of results, with a progress bar on standard error counting their files (no total: files stream)."""
+    if not progress:
+        yield from chunks
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit="file", leave=False, file=sys.stderr) as bar:
+        for chunk in chunks:
+            bar.update(len(chunk))
+            yield chunk
 
 
 def map_files(

@@ -11,8 +11,11 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
 
 DIED = "the worker process died on this file"  # what stands for the result of a file that kills its worker
 POOL_THRESHOLD = 64  # fewer items than this run in the main process: a pool costs more to start
@@ -23,7 +26,7 @@ R = TypeVar("R")
 
 def run_all(
     work: Callable[[T], R],
-    items: Sequence[T],
+    items: Iterable[T],
     jobs: int,
     crashed: Callable[[T], R],
     *,
@@ -32,40 +35,61 @@ def run_all(
 ) -> Iterator[R]:
     """``work`` over ``items``, results in the order of the items; a process pool for many items.
 
-    A worker is sent ``batch`` items at a time; fewer than ``threshold`` items run
-    in this process. (An item that is itself a chunk of files sends 1 and 2.)
+    ``items`` are taken as they are needed (a window of batches in flight), so a
+    lazy iterable keeps memory flat. A worker is sent ``batch`` items at a time;
+    when fewer than ``threshold`` items come, they run in this process. (An item
+    that is itself a chunk of files sends 1 and a few.)
 
     If a worker process dies (a crash in C, the OOM killer), the batch it was on
     runs again one item a process, ``crashed(item)`` stands for the result of an
     item that kills its process again, and the run goes on with a new pool.
     Workers die with the main process, even when it is killed (Linux).
     """
-    if jobs == 1 or len(items) < threshold:
-        yield from map(work, items)
+    iterator = iter(items)
+    first = list(itertools.islice(iterator, threshold))
+    if jobs == 1 or len(first) < threshold:
+        yield from map(work, itertools.chain(first, iterator))
         return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    batches = [items[start : start + batch] for start in range(0, len(items), batch)]
-    done = 0
-    while done < len(batches):
+    batches = _batches(itertools.chain(first, iterator), batch)
+    again: deque[list[T]] = deque()  # batches a broken pool took with it, to run first in the next one
+    while True:
         with ProcessPoolExecutor(jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            upcoming = iter(range(done, len(batches)))
-            first = itertools.islice(upcoming, jobs * 4)
-            pending = deque((index, pool.submit(_run_batch, work, batches[index])) for index in first)
-            while pending:  # a bounded window of batches keeps memory flat on any tree
-                index, future = pending.popleft()
+            pending: deque[tuple[list[T], Future[list[R]]]] = deque()
+            for _ in range(jobs * 4):  # a bounded window of batches keeps memory flat on any tree
+                _submit(pool, work, again, batches, pending)
+            while pending:
+                chosen, future = pending.popleft()
                 try:
                     results = future.result()
-                except BrokenProcessPool:  # every pending batch fails with it: redo this one, then a new pool
-                    yield from (isolated(work, item, crashed) for item in batches[index])
-                    done = index + 1
+                except BrokenProcessPool:  # every pending batch fails with it: redo this one, the rest in a new pool
+                    yield from (isolated(work, item, crashed) for item in chosen)
+                    again.extendleft(reversed([waiting for waiting, _ in pending]))
                     break
-                following = next(upcoming, None)
-                if following is not None:
-                    pending.append((following, pool.submit(_run_batch, work, batches[following])))
+                _submit(pool, work, again, batches, pending)
                 yield from results
-                done = index + 1
+            else:
+                return
+
+
+def _submit(
+    pool: Executor,
+    work: Callable[[T], R],
+    again: deque[list[T]],
+    batches: Iterator[list[T]],
+    pending: deque[tuple[list[T], Future[list[R]]]],
+) -> None:
+    """Send the next batch to the pool, if there is one: one to run again first, else a new one."""
+    chosen = again.popleft() if again else next(batches, None)
+    if chosen is not None:
+        pending.append((chosen, pool.submit(_run_batch, work, chosen)))
+
+
+def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chosen := list(itertools.islice(items, size)):
+        yield chosen
 
 
 def isolated(work: Callable[[T], R], item: T, crashed: Callable[[T], R]) -> R:

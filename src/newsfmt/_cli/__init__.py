@@ -131,6 +131,14 @@ def _arguments() -> argparse.ArgumentParser:
         "--unsafe-fixes", action="store_true", help="also apply the unsafe fixes (renames and links); implies --fix"
     )
     validate_command.add_argument("--diff", action="store_true", help="print the fixes as diffs; write nothing")
+    cache = validate_command.add_mutually_exclusive_group()
+    cache.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=os.environ.get("NEWSFMT_CACHE_DIR") or ".newsfmt_cache",
+        help="keep each file's findings here between runs (default: $NEWSFMT_CACHE_DIR, else .newsfmt_cache)",
+    )
+    cache.add_argument("--no-cache", action="store_true", help="check every file; read and write no cache")
 
     fmt_command = command("fmt", fmt.fmt, "Rewrite entry files that parse but are not canonical.")
     with_paths(fmt_command)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from .. import MAX_FILE_SIZE, InputFile, Settings, find_files, find_settings, load_settings
+from .. import MAX_FILE_SIZE, InputFile, Settings, find_settings, iter_files, load_settings
 from .usage import UsageError
 
 
@@ -21,7 +21,15 @@ def settings_source(arguments: argparse.Namespace) -> Settings | Callable[[str],
 
 
 def input_files(arguments: argparse.Namespace) -> list[InputFile]:
-    """``find_files`` over the PATHs, with standard input read here: a worker process's stdin is not it."""
+    """``find_files`` over the PATHs: ``streamed_files``, all of them."""
+    return list(streamed_files(arguments))
+
+
+def streamed_files(arguments: argparse.Namespace) -> Iterator[InputFile]:
+    """``iter_files`` over the PATHs, with standard input read here: a worker process's stdin is not it.
+
+    A path that does not exist is a usage error here, before any file is read.
+    """
     settings = settings_source(arguments)
     stdin = None
     if "-" in arguments.paths:  # read up to the limit that applies to it, and one byte more to tell it is over
@@ -29,7 +37,7 @@ def input_files(arguments: argparse.Namespace) -> list[InputFile]:
         its = settings if isinstance(settings, Settings) else settings(folder)
         stdin = sys.stdin.buffer.read((arguments.max_file_size or its.max_file_size or MAX_FILE_SIZE) + 1)
     try:
-        return find_files(
+        return iter_files(
             arguments.paths,
             exclude=arguments.exclude,
             stdin=stdin,

@@ -6,9 +6,10 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Iterable, Iterator
 
 from .. import Baseline, Finding, InputFile, Plan, check_files, display_path, plan_fixes, writing
-from .files import input_files, show_progress
+from .files import input_files, show_progress, streamed_files
 from .output import WRITERS, count, summary, use_color, write_statistics
 from .usage import UsageError, selection
 
@@ -25,7 +26,30 @@ def _baseline(arguments: argparse.Namespace) -> Baseline | None:
         raise UsageError(str(error)) from None
 
 
-def _findings(arguments: argparse.Namespace, files: list[InputFile], output_format: str) -> list[Finding]:
+class _Seen:
+    """The files of a run as they stream by: how many, and the names of those whose warnings fail the run.
+
+    Only names of strict files are kept, and none when ``--strict`` or ``--no-strict`` decides for all.
+    """
+
+    def __init__(self, files: Iterable[InputFile], strict: bool | None) -> None:
+        self.files, self.strict, self.count, self.strict_names = files, strict, 0, set[str]()
+
+    def __iter__(self) -> Iterator[InputFile]:
+        for file in self.files:
+            self.count += 1
+            if self.strict is None and file.settings.strict:
+                self.strict_names.add(file.name)
+            yield file
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether the finding fails the run: an error, or a warning of a strict file."""
+        if finding.severity == "error":
+            return True
+        return self.strict if self.strict is not None else finding.path in self.strict_names
+
+
+def _findings(arguments: argparse.Namespace, files: Iterable[InputFile], output_format: str) -> list[Finding]:
     progress = show_progress(arguments, output_format == "concise" and arguments.output_file is None)
     try:
         found = check_files(
@@ -35,6 +59,7 @@ def _findings(arguments: argparse.Namespace, files: list[InputFile], output_form
             jobs=arguments.jobs,
             progress=progress,
             baseline=_baseline(arguments),
+            cache_dir=None if arguments.no_cache else arguments.cache_dir,
         )
         return sorted(found, key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
     except ValueError as error:  # a code no rule has: "select: ..." is the option --select
@@ -61,13 +86,14 @@ def validate(arguments: argparse.Namespace) -> int:
         raise UsageError(f"--statistics prints a table (concise) or json, not {output_format}")
     if arguments.update_baseline and arguments.baseline is None:
         raise UsageError("--update-baseline writes the file --baseline FILE names: give it")
-    files = input_files(arguments)
+    fixing = arguments.fix or arguments.unsafe_fixes or arguments.diff
+    files = _Seen(input_files(arguments) if fixing else streamed_files(arguments), arguments.strict)
     findings = _findings(arguments, files, output_format)
     fixed = None
-    if arguments.fix or arguments.unsafe_fixes or arguments.diff:
+    if fixing:
         if arguments.update_baseline:
             raise UsageError("--update-baseline records findings; fix them first, in a run of its own")
-        plan = plan_fixes(files, findings, unsafe=arguments.unsafe_fixes)
+        plan = plan_fixes(list(files.files), findings, unsafe=arguments.unsafe_fixes)
         for problem in plan.problems:
             print(f"newsfmt: {problem}", file=sys.stderr)
         if arguments.diff:
@@ -77,7 +103,7 @@ def validate(arguments: argparse.Namespace) -> int:
         except ValueError as error:  # a file changed since it was read: nothing written
             raise UsageError(str(error)) from None
         if plan.changes:  # the files as they are now: moved ones under their new names, links updated
-            files = input_files(arguments)
+            files = _Seen(input_files(arguments), arguments.strict)
             findings = _findings(arguments, files, output_format)
         fixed = f"{count(len(plan.fixed), 'finding')} fixed, {count(_written(plan), 'file')} written"
     if arguments.update_baseline:  # every finding of the run goes into the baseline, so none is left to report
@@ -96,9 +122,5 @@ def validate(arguments: argparse.Namespace) -> int:
     if not arguments.quiet:
         if fixed is not None:
             summary(fixed)
-        summary(f"{count(len(files), 'file')}, {count(errors, 'error')}, {count(warnings, 'warning')}")
-    strict = {
-        file.name for file in files if (arguments.strict if arguments.strict is not None else file.settings.strict)
-    }
-    failed = errors or any(finding.severity == "warning" and finding.path in strict for finding in findings)
-    return 1 if failed and not arguments.exit_zero else 0
+        summary(f"{count(files.count, 'file')}, {count(errors, 'error')}, {count(warnings, 'warning')}")
+    return 1 if any(map(files.fails, findings)) and not arguments.exit_zero else 0

@@ -1,0 +1,189 @@
+"""Archive throughput against the I/O floor, in one run: the goals of issue 17, each as a ratio.
+
+    python benchmarks/bench_throughput.py            # 20,000 and 100,000 entries (minutes)
+    python benchmarks/bench_throughput.py --quick    # 1,000 and 5,000 entries
+
+On a seeded archive (examples/make_archive.py) it measures, each the minimum of
+interleaved rounds:
+
+- the I/O floor: a ``scandir`` walk that reads every file's bytes, in this process;
+- ``newsfmt validate -j 1`` and ``newsfmt to-json -j 1`` as subprocesses (per file, and as a multiple of the floor;
+  goals 4x and 3.5x), with ``--no-cache`` so that every file is checked;
+- the pool: ``-j 1`` against ``-j 2``, wall and CPU time, and the main process's share of the CPU (the workers'
+  CPU time comes from the kernel's accounting of the children the main process waited for; goal: the main process
+  under 15% of the workers, ``-j 2`` at least 1.6x faster where the machine has two free cores);
+- the cache: a warm ``newsfmt validate`` on the unchanged archive (goal: within 2x the floor);
+- memory: the peak PSS of ``newsfmt validate -j 2``'s process tree at both sizes (goal: within 20%);
+- startup: ``newsfmt validate ONE.md`` against ``python -c "import attrs"`` (goal: 1.5x);
+- the peer: ``mdformat --check`` against ``newsfmt validate`` on the archive and on 1,000 files (goals: 50x and 30x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from bench_cli import _script, tree_memory
+from make_archive import generate
+
+HERTZ = os.sysconf("SC_CLK_TCK")
+
+
+def io_floor(root: Path) -> int:
+    """Walk with scandir and read every entry file's bytes: what any tool must do."""
+    count = 0
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as listing:
+            for item in listing:
+                if item.is_dir():
+                    stack.append(item.path)
+                elif item.name.endswith(".md") and item.name != "index.md":
+                    with open(item.path, "rb") as file:
+                        file.read()
+                    count += 1
+    return count
+
+
+def run(command: list[str], cwd: Path, memory: bool = False) -> tuple[float, float, float, int]:
+    """Wall seconds, the main process's CPU seconds, its children's CPU seconds, peak tree PSS (bytes) of one run."""
+    peak = 0
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_memory(process.pid)[0])
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample) if memory else None
+    if sampler:
+        sampler.start()
+    os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # a zombie still shows its CPU times
+    seconds = time.perf_counter() - start
+    with open(f"/proc/{process.pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    own = (int(fields[11]) + int(fields[12])) / HERTZ
+    children = (int(fields[13]) + int(fields[14])) / HERTZ
+    process.wait()
+    done.set()
+    if sampler:
+        sampler.join()
+    return seconds, own, children, peak
+
+
+def best(results: list[tuple[float, float, float, int]]) -> tuple[float, float, float, int]:
+    fastest = min(results)
+    return fastest[0], fastest[1], fastest[2], max(result[3] for result in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 and 5,000 entries")
+    quick = parser.parse_args().quick
+    count, large = (1_000, 5_000) if quick else (20_000, 100_000)
+    rounds = 3 if quick else 5
+    newsfmt = _script("newsfmt") or "newsfmt"
+    mdformat = _script("mdformat")
+    work = Path(tempfile.mkdtemp(prefix="newsfmt-bench-"))
+    try:
+        archive = work / "archive"
+        generate(archive, count)
+        commands = {
+            "validate -j 1": [newsfmt, "validate", "-q", "-j", "1", "--no-cache", "."],
+            "to-json -j 1": [newsfmt, "to-json", "-j", "1", "."],
+            "validate -j 2": [newsfmt, "validate", "-q", "-j", "2", "--no-cache", "."],
+            "to-json -j 2": [newsfmt, "to-json", "-j", "2", "."],
+            "validate, warm cache": [newsfmt, "validate", "-q", "-j", "2", "."],
+        }
+        subprocess.run(commands["validate, warm cache"], cwd=archive, stdout=subprocess.DEVNULL, check=False)
+        floors: list[float] = []
+        times: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name in commands}
+        for _ in range(rounds):  # interleaved, so that a busy moment of the machine weighs on all alike
+            began = time.perf_counter()
+            io_floor(archive)
+            floors.append(time.perf_counter() - began)
+            for name, command in commands.items():
+                times[name].append(run(command, archive))
+        floor = min(floors)
+        print(f"Archive: {count:,} entries; {os.cpu_count()} cores; minimum of {rounds} interleaved rounds.\n")
+        print("| what | wall | per file | / I/O floor | CPU: main | CPU: workers | goal |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        print(f"| I/O floor: scandir + read | {floor:.3f} s | {floor / count * 1e6:.1f} µs | 1.00x | | | |")
+        goals = {"validate -j 1": "4x", "to-json -j 1": "3.5x", "validate, warm cache": "2x"}
+        summary = {name: best(results) for name, results in times.items()}
+        for name, (seconds, own, children, _) in summary.items():
+            per_file = f"{seconds / count * 1e6:.1f} µs"
+            print(
+                f"| `newsfmt {name}` | {seconds:.3f} s | {per_file} | {seconds / floor:.2f}x | {own:.2f} s |"
+                f" {children:.2f} s | {goals.get(name, '')} |"
+            )
+        print()
+        for kind in ("validate", "to-json"):
+            one, two = summary[f"{kind} -j 1"], summary[f"{kind} -j 2"]
+            share = two[1] / two[2] if two[2] else float("nan")
+            print(
+                f"Pool, {kind}: -j 2 is {one[0] / two[0]:.2f}x as fast as -j 1 (goal 1.6x);"
+                f" main process CPU {share:.0%} of the workers' (goal under 15%)."
+            )
+
+        peaks = {}
+        generate(work / "large", large, seed=1)
+        for size, folder in ((count, archive), (large, work / "large")):
+            peaks[size] = run([newsfmt, "validate", "-q", "-j", "2", "--no-cache", "."], folder, memory=True)
+        (small_seconds, *_, small_peak), (large_seconds, *_, large_peak) = peaks.values()
+        print(
+            f"\nMemory, `newsfmt validate -j 2` peak PSS of the process tree: {small_peak / 1e6:.0f} MB at"
+            f" {count:,} files ({small_seconds:.1f} s), {large_peak / 1e6:.0f} MB at {large:,} ({large_seconds:.1f} s):"
+            f" {large_peak / small_peak:.2f}x (goal within 20%)."
+        )
+
+        single = next((archive / "news").rglob("*.md"))
+        starts = {}
+        for name, command in (
+            ("import attrs", [sys.executable, "-c", "import attrs"]),
+            ("validate ONE.md", [newsfmt, "validate", "-q", "--no-cache", str(single)]),
+        ):
+            runs = []
+            for _ in range(21):
+                began = time.perf_counter()
+                subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                runs.append(time.perf_counter() - began)
+            starts[name] = sorted(runs)[len(runs) // 2]
+        attrs_time, one_time = starts.values()
+        print(
+            f"\nStartup, median of 21: `newsfmt validate ONE.md` {one_time * 1000:.1f} ms, `python -c 'import attrs'`"
+            f" {attrs_time * 1000:.1f} ms: {one_time / attrs_time:.2f}x (goal 1.5x)."
+        )
+
+        if not mdformat:
+            print("\n(mdformat is not installed: pip install mdformat to compare with it.)")
+            return
+        small = work / "small"
+        generate(small, 1_000, seed=3)
+        print()
+        for size, folder, goal in ((count, archive, 50), (1_000, small, 30)):
+            ours = min(run([newsfmt, "validate", "-q", "--no-cache", "."], folder)[0] for _ in range(3))
+            theirs = run([mdformat, "--check", "."], folder)[0]
+            print(
+                f"Peer, {size:,} files: `mdformat --check` {theirs:.2f} s, `newsfmt validate` {ours:.2f} s:"
+                f" {theirs / ours:.0f}x (goal {goal}x)."
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

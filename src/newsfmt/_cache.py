@@ -1,0 +1,149 @@
+"""The check cache: what ``check_files`` found in a file, kept by the file's content between runs, as ruff keeps.
+
+A cache folder holds a folder per newsfmt version, and in it one JSON file (a
+*shard*) per folder of entries (a day of an archive), named by a hash of that
+folder's absolute path::
+
+    .newsfmt_cache/
+        .gitignore, CACHEDIR.TAG      (so that git and backup tools pass it over)
+        0.1.0-1/.lock                 (held while a shard is written)
+        0.1.0-1/3f2a...c1.json        {"folder": "/abs/news/2016/04/20", "files": {"nato.md": RECORD, ...}}
+
+A record is the BLAKE2b hash of the file's bytes and what ``local_check`` found:
+the findings that depend on the file's text and path alone (with the NF4xx ones
+when they were asked for), and its related links. The findings that depend on
+the rest of the archive (NF303, NF306, NF308) and on other files (NF307) are
+worked out again on every run from the folders as they are, so a change to
+another file is never hidden by the cache.
+
+The cache is a help, never a source of truth: a shard that cannot be read, is
+not JSON or not of the expected shape is ignored and rebuilt. A shard is written
+whole to a temporary file then renamed, so that a reader never sees half of one,
+and under a lock on the version's folder (``flock``, where the system has it)
+the writer merges its new records into the shard as it is on disk then, so that
+processes and runs at the same time keep each other's records. Records of files
+gone from a folder are dropped when a record of that folder is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from ._check import Finding, Fix, Links
+
+VERSION = "1"  # the records' shape; the folder's name adds newsfmt's version
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache made by newsfmt; see https://bford.info/cachedir/\n"
+_IGNORE = "# Made by newsfmt: the whole folder is a cache.\n*\n"
+
+Record = tuple[list[Finding], Links | None]  # the findings and links of a file, with its name as their path
+
+
+def digest(data: bytes) -> str:
+    """The key of a file's content: its BLAKE2b hash, 128 bits, in hex."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Shard:
+    """The records of the files of one folder: read once, merged into the file on disk when saved."""
+
+    def __init__(self, cache_dir: str, folder: str) -> None:
+        from . import __version__
+
+        self.folder = folder
+        key = hashlib.blake2b(folder.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+        self.place = os.path.join(cache_dir, f"{__version__}-{VERSION}", key + ".json")
+        self.cache_dir = cache_dir
+        self.records = _load(self.place, folder)
+        self.updated: dict[str, Any] = {}
+
+    def get(self, name: str, path: str, content: str, markdown: bool) -> Record | None:
+        """The record of the file ``name`` of the folder, shown as ``path``, if its content is ``content``.
+
+        None when there is none, the content differs, it lacks the NF4xx findings
+        ``markdown`` asks for, or it is not of the expected shape.
+        """
+        record = self.records.get(name)
+        try:
+            if record is None or record[0] != content or (markdown and not record[1]):
+                return None
+            findings = [
+                Finding(path, line, column, code, message, None if fix is None else Fix(*fix))
+                for line, column, code, message, fix in record[2]
+            ]
+            links = record[3]
+            if links is None:
+                return findings, None
+            root, own, headline, related = links
+            return findings, Links(root, own, path, headline, tuple((a, b, c) for a, b, c in related))
+        except (TypeError, ValueError, IndexError, KeyError):  # a record of another shape: checked anew
+            return None
+
+    def put(self, name: str, content: str, markdown: bool, findings: list[Finding], links: Links | None) -> None:
+        entry_links = None if links is None else [links.root, links.path, links.headline, links.related]
+        found = [[finding.line, finding.column, finding.code, finding.message, finding.fix] for finding in findings]
+        self.updated[name] = [content, markdown, found, entry_links]
+
+    def save(self) -> None:
+        """Merge the new records into the shard on disk, less the records of files gone from their folders."""
+        if not self.updated:
+            return
+        with contextlib.suppress(OSError, ValueError), _locked(self.cache_dir, os.path.dirname(self.place)):
+            records = _load(self.place, self.folder)
+            records.update(self.updated)
+            with contextlib.suppress(OSError):
+                there = set(os.listdir(self.folder))
+                records = {name: record for name, record in records.items() if name in there}
+            text = json.dumps({"folder": self.folder, "files": records}, separators=(",", ":"))
+            temporary = f"{self.place}.{os.getpid()}.tmp"  # one writer a process: a name no other run uses
+            try:
+                descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0))
+                with open(descriptor, "w", encoding="utf-8") as file:
+                    file.write(text)
+                os.replace(temporary, self.place)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        self.updated = {}
+
+
+def _load(place: str, folder: str) -> dict[str, Any]:
+    """The records of a shard file; none when it is missing, unreadable or not a shard of ``folder``."""
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        with open(place, encoding="utf-8") as file:
+            data = json.loads(file.read())
+        if data.get("folder") == folder and isinstance(data.get("files"), dict):
+            return dict(data["files"])
+    return {}
+
+
+_locks: dict[str, int] = {}  # the lock file of each version folder this process has opened
+
+
+@contextlib.contextmanager
+def _locked(cache_dir: str, folder: str) -> Iterator[None]:
+    """``folder`` of the cache made (and the cache's own, with its .gitignore and CACHEDIR.TAG), and locked."""
+    if folder not in _locks:
+        if not os.path.isdir(cache_dir):
+            os.makedirs(cache_dir, exist_ok=True)
+            for name, text in ((".gitignore", _IGNORE), ("CACHEDIR.TAG", _TAG)):
+                with contextlib.suppress(FileExistsError), open(os.path.join(cache_dir, name), "x") as out:
+                    out.write(text)
+        os.makedirs(folder, exist_ok=True)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        _locks[folder] = os.open(os.path.join(folder, ".lock"), flags)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock; a record lost to a race costs one check
+        yield
+        return
+    fcntl.flock(_locks[folder], fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(_locks[folder], fcntl.LOCK_UN)
