@@ -229,3 +229,14 @@ def test_a_record_without_the_markdown_findings_does_not_serve_a_run_that_wants_
     assert _check([str(root)], cache, select=["NF"]) == []
     found = _check([str(root)], cache, select=["NF", "NF4"])
     assert [line.split(": ")[2].split()[0] for line in found] == ["NF401"]
+
+
+def test_past_the_names_a_process_keeps_the_file_system_is_asked_with_the_same_findings(
+    inside: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsfmt._check
+
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
+    monkeypatch.setattr(newsfmt._check, "NAMES_KEPT", 0)  # no listing kept: every related path is looked up
+    assert _check(["a"], None) == expected
+    assert all(names is None for known in newsfmt._check._folders.values() for _, names, _ in known.values() if names)
