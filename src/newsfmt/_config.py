@@ -236,13 +236,21 @@ def find_settings(start: str | os.PathLike[str] = ".") -> Settings:
     """
     folder = os.path.abspath(start)
     while True:
-        for name in CONFIG_FILES:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate):
-                settings = _load(candidate)
-                if settings is not None:
-                    return settings
+        settings = configuration_in(folder)
+        if settings is not None:
+            return settings
         parent = os.path.dirname(folder)
         if parent == folder:
             return Settings()
         folder = parent
+
+
+def configuration_in(folder: str) -> Settings | None:
+    """The settings of the configuration in ``folder`` itself, None when it has none (as ``find_settings`` looks)."""
+    for name in CONFIG_FILES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            settings = _load(candidate)
+            if settings is not None:
+                return settings
+    return None

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 DIED = "the worker process died on this file"  # what stands for the result of a file that kills its worker
 POOL_THRESHOLD = 64  # fewer items than this run in the main process: a pool costs more to start
-BATCH = 32
+BATCH = 128
 T = TypeVar("T")
 R = TypeVar("R")
 

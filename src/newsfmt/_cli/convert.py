@@ -23,21 +23,27 @@ from .. import (
     write_to_archive,
     writing,
 )
-from .files import input_files, reason, show_progress
+from .files import input_files, reason, show_progress, streamed_files
 from .output import count, summary
 from .usage import UsageError
 
 
-def _entry_died(file: InputFile, message: str) -> tuple[dict[str, Any] | None, str]:
+def _record_died(file: InputFile, message: str) -> tuple[str | None, str]:
     return None, str(Finding(file.name, 1, 1, "NF000", message))
 
 
-def _entry_of_file(file: InputFile) -> tuple[dict[str, Any] | None, str]:
-    """The file's entry as a dict, or None and the finding line that says why there is none."""
+def _record_of_file(file: InputFile) -> tuple[str | None, str]:
+    """The file's JSON record, or None and the finding line that says why there is none: a worker's part.
+
+    The worker writes the JSON text itself, so that the main process only writes it out.
+    """
+    import json
+
     try:
-        return to_dict(parse(file.read_text())), ""
+        data = to_dict(parse(file.read_text()))
     except ParseError as error:
         return None, str(Finding(file.name, error.line, error.column, error.code, error.message))
+    return json.dumps({"path": file.name, "entry": data}, ensure_ascii=False), ""
 
 
 def to_json(arguments: argparse.Namespace) -> int:
@@ -46,33 +52,34 @@ def to_json(arguments: argparse.Namespace) -> int:
     output_format = arguments.output_format or arguments.format or "jsonl"
     if output_format == "parquet" and arguments.output is None:
         raise UsageError("--output-format parquet writes a binary file: give it with -o FILE")
-    files = input_files(arguments)
     if output_format == "parquet":
+        files = input_files(arguments)
         invalid = _to_parquet(files, arguments)
+        written = len(files) - invalid
     else:
-        invalid = _to_json(files, arguments, output_format == "json")
+        written, invalid = _to_json(streamed_files(arguments), arguments, output_format == "json")
     if not arguments.quiet:
-        summary(f"{count(len(files) - invalid, 'entry')} written, {count(invalid, 'invalid file')}")
+        summary(f"{count(written, 'entry')} written, {count(invalid, 'invalid file')}")
     return 1 if invalid and not arguments.skip_invalid else 0
 
 
-def _to_json(files: list[InputFile], arguments: argparse.Namespace, as_array: bool) -> int:
+def _to_json(files: Iterator[InputFile], arguments: argparse.Namespace, as_array: bool) -> tuple[int, int]:
+    """Write the files' records as they come (the workers make the JSON); the entries written and invalid files."""
     import contextlib
-    import json
 
-    invalid = 0
+    written = invalid = 0
     with contextlib.nullcontext(sys.stdout) if arguments.output is None else writing(arguments.output) as out:
         first = True
         if as_array:
             out.write("[")
         progress = show_progress(arguments)
-        results = map_files(_entry_of_file, files, jobs=arguments.jobs, progress=progress, died=_entry_died)
-        for file, (data, problem) in zip(files, results, strict=True):
-            if data is None:
+        results = map_files(_record_of_file, files, jobs=arguments.jobs, progress=progress, died=_record_died)
+        for record, problem in results:
+            if record is None:
                 invalid += 1
                 print(problem, file=sys.stderr)
                 continue
-            record = json.dumps({"path": file.name, "entry": data}, ensure_ascii=False)
+            written += 1
             if as_array:
                 out.write(("\n" if first else ",\n") + record)
             else:
@@ -81,7 +88,7 @@ def _to_json(files: list[InputFile], arguments: argparse.Namespace, as_array: bo
         if as_array:
             out.write("\n]\n" if not first else "]\n")
         out.flush()
-    return invalid
+    return written, invalid
 
 
 def _to_parquet(files: list[InputFile], arguments: argparse.Namespace) -> int:
