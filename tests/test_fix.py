@@ -249,7 +249,7 @@ def test_a_rename_keeps_every_finding_and_every_link(
     plan.apply()
     assert _keyed(root) == before
     assert links <= _resolved(root)
-    assert not (root / newsfmt._fix.JOURNAL).exists()
+    assert not (root / newsfmt._journal.JOURNAL).exists()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -28,7 +28,6 @@ gone from a folder are dropped when a record of that folder is written.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -43,9 +42,15 @@ _IGNORE = "# Made by newsfmt: the whole folder is a cache.\n*\n"
 Record = tuple[list[Finding], Links | None]  # the findings and links of a file, with its name as their path
 
 
+try:  # BLAKE2 is built into CPython: hashlib would load OpenSSL first, a tenth of a single-file run
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover (an interpreter without it)
+    from hashlib import blake2b
+
+
 def digest(data: bytes) -> str:
     """The key of a file's content: its BLAKE2b hash, 128 bits, in hex."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 class Shard:
@@ -55,7 +60,7 @@ class Shard:
         from . import __version__
 
         self.folder = folder
-        key = hashlib.blake2b(folder.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+        key = digest(folder.encode("utf-8", "surrogateescape"))
         self.place = os.path.join(cache_dir, f"{__version__}-{VERSION}", key + ".json")
         self.cache_dir = cache_dir
         self.records = _load(self.place, folder)

@@ -8,11 +8,10 @@ import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import attrs
 
-from ._baseline import Baseline, key_paths
 from ._cache import Shard, digest
 from ._check import Finding, Links, forget_listings, in_order, links_findings, local_check, target_findings
 from ._config import Settings, configuration_in, find_settings, matches
@@ -20,6 +19,9 @@ from ._errors import ParseError
 from ._io import MAX_FILE_SIZE, decode, display_path, file_bytes
 from ._pool import DIED, isolated, run_all
 from ._rules import Selection
+
+if TYPE_CHECKING:
+    from ._baseline import Baseline
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -375,6 +377,8 @@ def check_files(
 
     def wanted(path: str, code: str) -> bool:  # asked only of an entry that matched nothing: a rare event
         if not selection_by_key:
+            from ._baseline import key_paths
+
             key_path = key_paths(baseline.path)
             selection_by_key.update((key_path(name), selection) for name, selection in selection_of.items())
         return path in selection_by_key and selection_by_key[path].wants(code)

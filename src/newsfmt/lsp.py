@@ -32,7 +32,8 @@ except ImportError as error:  # pragma: no cover - the message is tested in a pr
 import attrs
 
 from . import MAX_FILE_SIZE, RULES, Archive, Entry, Finding, ParseError, __version__, check, find_settings, plan_move
-from ._fix import archive_path, archive_root, fixed_entry
+from ._fix import archive_path, fixed_entry
+from ._journal import archive_root
 from ._parser import parse, split_lines
 from ._rules import rules_file
 from ._serialize import serialize

@@ -1,15 +1,15 @@
-"""The newsfmt command: arguments, and the subcommands validate, fmt, to-json and from-json (a module each)."""
+"""The newsfmt command: arguments, and the subcommands (a module each, loaded when it runs)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 
 from .. import MAX_FILE_SIZE, ConfigError, __version__, display_path, recover
-from . import convert, explain, fmt, new, rename, validate
 from .output import FORMATS, shown
 from .usage import UsageError, positive
 
@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _arguments().parse_args(argv)
     try:
         _recover(arguments)
-        result: int = arguments.run(arguments)
+        result: int = _command(arguments.run)(arguments)
         return result
     except (UsageError, ConfigError) as error:
         print(f"newsfmt: {error}", file=sys.stderr)
@@ -35,6 +35,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: one line, not a traceback
         print(f"newsfmt: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
+
+
+def _command(run: str | Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A subcommand's function, from its module (``"validate:validate"``), which is loaded only when it runs."""
+    if not isinstance(run, str):
+        return run
+    module, function = run.split(":")
+    found: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    return found
 
 
 def _recover(arguments: argparse.Namespace) -> None:
@@ -88,7 +97,7 @@ def _arguments() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsfmt {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    def command(name: str, run: str | Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help, formatter_class=_Formatter)
         sub.set_defaults(run=run)
         return sub
@@ -106,7 +115,7 @@ def _arguments() -> argparse.ArgumentParser:
         configuration.add_argument("--config", metavar="FILE", help="use this newsfmt.toml or pyproject.toml only")
         configuration.add_argument("--isolated", action="store_true", help="use no configuration file")
 
-    validate_command = command("validate", validate.validate, "Report every problem in entry files.")
+    validate_command = command("validate", "validate:validate", "Report every problem in entry files.")
     with_paths(validate_command)
     validate_command.add_argument("--select", metavar="CODES", help="codes or prefixes to report, comma-separated")
     validate_command.add_argument("--ignore", metavar="CODES", help="codes or prefixes not to report, comma-separated")
@@ -140,12 +149,12 @@ def _arguments() -> argparse.ArgumentParser:
     )
     cache.add_argument("--no-cache", action="store_true", help="check every file; read and write no cache")
 
-    fmt_command = command("fmt", fmt.fmt, "Rewrite entry files that parse but are not canonical.")
+    fmt_command = command("fmt", "fmt:fmt", "Rewrite entry files that parse but are not canonical.")
     with_paths(fmt_command)
     fmt_command.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
     fmt_command.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
 
-    to_json_command = command("to-json", convert.to_json, "Write entries as JSON Lines, a JSON array or Parquet.")
+    to_json_command = command("to-json", "convert:to_json", "Write entries as JSON Lines, a JSON array or Parquet.")
     with_paths(to_json_command)
     to_json_command.add_argument(
         "--output-format", choices=("jsonl", "json", "parquet"), help="default: jsonl; parquet needs -o FILE"
@@ -155,14 +164,14 @@ def _arguments() -> argparse.ArgumentParser:
     to_json_command.add_argument("--skip-invalid", action="store_true", help="invalid files do not fail the run")
 
     from_json_command = command(
-        "from-json", convert.from_json, "Write entries from JSON Lines or an array as canonical files."
+        "from-json", "convert:from_json", "Write entries from JSON Lines or an array as canonical files."
     )
     from_json_command.add_argument("file", metavar="FILE", help="JSON Lines, a JSON array or Parquet; - reads stdin")
     from_json_command.add_argument("--out-dir", required=True, metavar="ROOT", help="write ROOT/news/YYYY/MM/D/SLUG.md")
     from_json_command.add_argument("--overwrite", action="store_true", help="replace existing files that differ")
     from_json_command.add_argument("-q", "--quiet", action="store_true", help="no summary")
 
-    new_command = command("new", new.new, "Write a new entry at its own path; never replace a file.")
+    new_command = command("new", "new:new", "Write a new entry at its own path; never replace a file.")
     new_command.add_argument("file", nargs="?", metavar="-", choices=["-"], help="read a JSON record from stdin")
     new_command.add_argument("--root", default=".", metavar="ROOT", help="the archive's folder (default: .)")
     new_command.add_argument("--date", metavar="YYYY-MM-DD")
@@ -179,21 +188,21 @@ def _arguments() -> argparse.ArgumentParser:
         help="an entry of the archive, titled with its headline",
     )
 
-    mv_command = command("mv", rename.mv, "Move an entry file, and update every related link to it.")
+    mv_command = command("mv", "rename:mv", "Move an entry file, and update every related link to it.")
     mv_command.add_argument("old", metavar="OLD", help="the entry file")
     mv_command.add_argument("new", metavar="NEW", help="its new path, in its day folder, named by its headline's slug")
-    retitle_command = command("retitle", rename.retitle, "Give an entry a new headline, file name and links to it.")
+    retitle_command = command("retitle", "rename:retitle", "Give an entry a new headline, file name and links to it.")
     retitle_command.add_argument("path", metavar="PATH", help="the entry file")
     retitle_command.add_argument("headline", metavar="HEADLINE", help="the new headline")
     for sub in (mv_command, retitle_command):
         sub.add_argument("--diff", action="store_true", help="print the changes as diffs; write nothing")
         sub.add_argument("-q", "--quiet", action="store_true", help="no summary")
 
-    rule_command = command("rule", explain.rule, "Explain a rule: its name, severity, summary, example and fix.")
+    rule_command = command("rule", "explain:rule", "Explain a rule: its name, severity, summary, example and fix.")
     rule_command.add_argument("code", nargs="?", metavar="CODE", help="a code, NF302, or a name, file-name-slug")
     rule_command.add_argument("--all", action="store_true", help="list every rule")
     rule_command.add_argument("--output-format", choices=("text", "json"), default="text", help="default: text")
 
-    command("schema", explain.schema, "Print the JSON Schema of the entries to-json writes.")
+    command("schema", "explain:schema", "Print the JSON Schema of the entries to-json writes.")
     command("lsp", _lsp, "Run the language server on standard input and output (needs newsfmt[lsp]).")
     return parser

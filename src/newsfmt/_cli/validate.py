@@ -7,8 +7,13 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from .. import Baseline, Finding, InputFile, Plan, check_files, display_path, plan_fixes, writing
+from .. import Finding, InputFile, check_files, display_path
+
+if TYPE_CHECKING:
+    from .. import Baseline, Plan
+
 from .files import input_files, show_progress, streamed_files
 from .output import WRITERS, count, summary, use_color, write_statistics
 from .usage import UsageError, selection
@@ -18,6 +23,8 @@ def _baseline(arguments: argparse.Namespace) -> Baseline | None:
     """The --baseline file's baseline (not read with --update-baseline, which makes it anew)."""
     if arguments.baseline is None or arguments.update_baseline:
         return None
+    from .. import Baseline
+
     try:
         return Baseline.load(arguments.baseline)
     except FileNotFoundError:
@@ -93,6 +100,8 @@ def validate(arguments: argparse.Namespace) -> int:
     if fixing:
         if arguments.update_baseline:
             raise UsageError("--update-baseline records findings; fix them first, in a run of its own")
+        from .. import plan_fixes
+
         plan = plan_fixes(list(files.files), findings, unsafe=arguments.unsafe_fixes)
         for problem in plan.problems:
             print(f"newsfmt: {problem}", file=sys.stderr)
@@ -107,11 +116,15 @@ def validate(arguments: argparse.Namespace) -> int:
             findings = _findings(arguments, files, output_format)
         fixed = f"{count(len(plan.fixed), 'finding')} fixed, {count(_written(plan), 'file')} written"
     if arguments.update_baseline:  # every finding of the run goes into the baseline, so none is left to report
+        from .. import Baseline
+
         Baseline.of(findings, arguments.baseline).write()
         if not arguments.quiet:
             summary(f"{display_path(arguments.baseline)}: {count(len(findings), 'finding')} in the baseline")
         findings = []
     to_file = arguments.output_file is not None
+    if to_file:
+        from .. import writing
     with writing(arguments.output_file) if to_file else contextlib.nullcontext(sys.stdout) as out:
         if arguments.statistics:
             write_statistics(findings, output_format, out)
