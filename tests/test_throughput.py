@@ -231,12 +231,11 @@ def test_a_record_without_the_markdown_findings_does_not_serve_a_run_that_wants_
     assert [line.split(": ")[2].split()[0] for line in found] == ["NF401"]
 
 
-def test_past_the_names_a_process_keeps_the_file_system_is_asked_with_the_same_findings(
-    inside: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_check_keeps_the_names_of_the_linked_folders_as_hashes(inside: Path) -> None:
     import newsfmt._check
 
-    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
-    monkeypatch.setattr(newsfmt._check, "NAMES_KEPT", 0)  # no listing kept: every related path is looked up
-    assert _check(["a"], None) == expected
-    assert all(names is None for known in newsfmt._check._folders.values() for _, names, _ in known.values() if names)
+    _check(["a"], None)
+    kept = [names for known in newsfmt._check._folders.values() for _, names, _ in known.values() if names]
+    assert kept and all(names.itemsize == 8 for names in kept)  # 8 bytes a name, whatever its length
+    listed = {hash(name) for folder in (inside / "a/news").glob("*/*/*") for name in os.listdir(folder)}
+    assert {key for names in kept for key in names} <= listed
