@@ -178,7 +178,7 @@ def test_records_of_a_wrong_shape_are_checked_anew(inside: Path, tmp_path: Path)
         data = json.loads(shard.read_text(encoding="utf-8"))
         for number, name in enumerate(data["files"]):
             record = data["files"][name]
-            data["files"][name] = [record[0], record[1], [[1, 2, 3]], record[3]] if number % 2 else [record[0], 5]
+            data["files"][name] = [*record[:3], [[1, 2, 3]], record[4]] if number % 2 else [record[0], 5]
         shard.write_text(json.dumps(data), encoding="utf-8")
     assert _check(["a"], cache) == expected
 
@@ -220,6 +220,15 @@ def test_the_library_writes_no_cache_unless_asked(inside: Path) -> None:
     before = sorted(os.listdir(inside / "a"))
     _check(["a"], None)
     assert sorted(os.listdir(inside / "a")) == before and not (inside / ".newsfmt_cache").exists()
+
+
+def test_a_record_without_the_titles_does_not_serve_a_run_that_wants_them(tmp_path: Path) -> None:
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    target = _entry(root, "Target")
+    _entry(root, "Linking", [("Target, as titled before", target)])
+    assert _check([str(root)], cache, select=["NF"]) == []  # NF307 not selected: the records keep no titles
+    found = _check([str(root)], cache, select=["NF", "NF307"])
+    assert [line.split(": ")[2].split()[0] for line in found] == ["NF307"]
 
 
 def test_a_record_without_the_markdown_findings_does_not_serve_a_run_that_wants_them(tmp_path: Path) -> None:

@@ -6,12 +6,13 @@ folder's absolute path::
 
     .newsfmt_cache/
         .gitignore, CACHEDIR.TAG      (so that git and backup tools pass it over)
-        0.1.0-1/.lock                 (held while a shard is written)
-        0.1.0-1/3f2a...c1.json        {"folder": "/abs/news/2016/04/20", "files": {"nato.md": RECORD, ...}}
+        0.1.0-2/.lock                 (held while a shard is written)
+        0.1.0-2/3f2a...c1.json        {"folder": "/abs/news/2016/04/20", "files": {"nato.md": RECORD, ...}}
 
 A record is the BLAKE2b hash of the file's bytes and what ``local_check`` found:
 the findings that depend on the file's text and path alone (with the NF4xx ones
-when they were asked for), and its related links. The findings that depend on
+when they were asked for), and its related links (with their titles and the
+headline when NF307 was asked for). The findings that depend on
 the rest of the archive (NF303, NF306, NF308) and on other files (NF307) are
 worked out again on every run from the folders as they are, so a change to
 another file is never hidden by the cache.
@@ -33,9 +34,9 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from ._check import Finding, Fix, Links
+from ._check import Finding, Fix, Links, _place
 
-VERSION = "1"  # the records' shape; the folder's name adds newsfmt's version
+VERSION = "2"  # the records' shape; the folder's name adds newsfmt's version
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache made by newsfmt; see https://bford.info/cachedir/\n"
 _IGNORE = "# Made by newsfmt: the whole folder is a cache.\n*\n"
 
@@ -56,42 +57,59 @@ def digest(data: bytes) -> str:
 class Shard:
     """The records of the files of one folder: read once, merged into the file on disk when saved."""
 
-    def __init__(self, cache_dir: str, folder: str) -> None:
+    def __init__(self, cache_dir: str, folder: str, shown: str) -> None:
+        """The shard of ``folder`` (absolute), shown as ``shown`` in the paths of findings."""
         from . import __version__
 
         self.folder = folder
+        self.place_in_archive = _place(shown)
         key = digest(folder.encode("utf-8", "surrogateescape"))
         self.place = os.path.join(cache_dir, f"{__version__}-{VERSION}", key + ".json")
         self.cache_dir = cache_dir
         self.records = _load(self.place, folder)
         self.updated: dict[str, Any] = {}
 
-    def get(self, name: str, path: str, content: str, markdown: bool) -> Record | None:
+    def get(self, name: str, path: str, content: str, markdown: bool, titles: bool) -> Record | None:
         """The record of the file ``name`` of the folder, shown as ``path``, if its content is ``content``.
 
         None when there is none, the content differs, it lacks the NF4xx findings
-        ``markdown`` asks for, or it is not of the expected shape.
+        ``markdown`` asks for or the titles ``titles`` asks for (NF307), or it is
+        not of the expected shape. A record keeps no more than it must: the titles
+        and the headline only for a run that wanted them, and no path at all (the
+        file's place in its archive comes from its folder).
         """
         record = self.records.get(name)
         try:
-            if record is None or record[0] != content or (markdown and not record[1]):
+            if record is None or record[0] != content or (markdown and not record[1]) or (titles and not record[2]):
                 return None
             findings = [
                 Finding(path, line, column, code, message, None if fix is None else Fix(*fix))
-                for line, column, code, message, fix in record[2]
+                for line, column, code, message, fix in record[3]
             ]
-            links = record[3]
+            links = record[4]
             if links is None:
                 return findings, None
-            root, own, headline, related = links
-            return findings, Links(root, own, path, headline, tuple((a, b, c) for a, b, c in related))
+            if self.place_in_archive is None:
+                return None
+            root, year, month, day = self.place_in_archive
+            headline, related = links
+            if titles:
+                items = tuple((line, target, title) for line, target, title in related)
+            else:
+                items = tuple((line, target, "") for line, target in related)
+            return findings, Links(root, f"/news/{year}/{month}/{day}/{name}", path, headline or "", items)
         except (TypeError, ValueError, IndexError, KeyError):  # a record of another shape: checked anew
             return None
 
-    def put(self, name: str, content: str, markdown: bool, findings: list[Finding], links: Links | None) -> None:
-        entry_links = None if links is None else [links.root, links.path, links.headline, links.related]
+    def put(
+        self, name: str, content: str, markdown: bool, titles: bool, findings: list[Finding], links: Links | None
+    ) -> None:
+        kept = None
+        if links is not None:
+            related = [[line, target, title] if titles else [line, target] for line, target, title in links.related]
+            kept = [links.headline if titles else None, related]
         found = [[finding.line, finding.column, finding.code, finding.message, finding.fix] for finding in findings]
-        self.updated[name] = [content, markdown, found, entry_links]
+        self.updated[name] = [content, markdown, titles, found, kept]
 
     def save(self) -> None:
         """Merge the new records into the shard on disk, less the records of files gone from their folders."""

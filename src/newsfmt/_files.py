@@ -439,12 +439,12 @@ def _check_one(
         if cache is not None and file.data is None:
             folder, name = os.path.split(file.path)
             if folder not in shards:
-                shards[folder] = Shard(cache, os.path.abspath(folder))
+                shards[folder] = Shard(cache, os.path.abspath(folder), folder)
             shard, content = shards[folder], digest(data)
-            record = shard.get(name, file.name, content, selection.markdown)
+            record = shard.get(name, file.name, content, selection.markdown, selection.titles)
             if record is None:
                 _, local, links = local_check(text, file.name, markdown=selection.markdown)
-                shard.put(name, content, selection.markdown, local, links)
+                shard.put(name, content, selection.markdown, selection.titles, local, links)
                 record = local, links
         else:
             _, local, links = local_check(text, file.name, markdown=selection.markdown)
