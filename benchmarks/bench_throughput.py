@@ -6,7 +6,8 @@
 On a seeded archive (examples/make_archive.py) it measures, each the minimum of
 interleaved rounds:
 
-- the I/O floor: a ``scandir`` walk that reads every file's bytes, in this process;
+- the I/O floor: a ``scandir`` walk that reads every file's bytes, in this process, and the same walk with each
+  file decoded and parsed (what any check must do at least);
 - ``newsfmt validate -j 1`` and ``newsfmt to-json -j 1`` as subprocesses (per file, and as a multiple of the floor;
   goals 4x and 3.5x), with ``--no-cache`` so that every file is checked;
 - the pool: ``-j 1`` against ``-j 2``, wall and CPU time, and the main process's share of the CPU (the workers'
@@ -16,6 +17,10 @@ interleaved rounds:
 - memory: the peak PSS of ``newsfmt validate -j 2``'s process tree at both sizes (goal: within 20%);
 - startup: ``newsfmt validate ONE.md`` against ``python -c "import attrs"`` (goal: 1.5x);
 - the peer: ``mdformat --check`` against ``newsfmt validate`` on the archive and on 1,000 files (goals: 50x and 30x).
+
+``--before SRC`` adds, interleaved with the rest, ``validate`` and ``to-json`` of another newsfmt's source
+(``python -m newsfmt`` with ``PYTHONPATH=SRC``; say ``git worktree add /tmp/before 4c6663c`` and ``/tmp/before/src``),
+so that a change is measured against the code before it on the machine as it is.
 """
 
 from __future__ import annotations
@@ -55,11 +60,32 @@ def io_floor(root: Path) -> int:
     return count
 
 
-def run(command: list[str], cwd: Path, memory: bool = False) -> tuple[float, float, float, int]:
+def read_and_parse(root: Path) -> int:
+    """The floor of a check: the I/O floor's walk and reads, each file decoded and parsed, in this process."""
+    import newsfmt
+
+    count = 0
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as listing:
+            for item in listing:
+                if item.is_dir():
+                    stack.append(item.path)
+                elif item.name.endswith(".md") and item.name != "index.md":
+                    with open(item.path, "rb") as file:
+                        newsfmt.parse(file.read().decode("utf-8"))
+                    count += 1
+    return count
+
+
+def run(
+    command: list[str], cwd: Path, memory: bool = False, environment: dict[str, str] | None = None
+) -> tuple[float, float, float, int]:
     """Wall seconds, the main process's CPU seconds, its children's CPU seconds, peak tree PSS (bytes) of one run."""
     peak = 0
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
     done = threading.Event()
 
     def sample() -> None:
@@ -92,7 +118,9 @@ def best(results: list[tuple[float, float, float, int]]) -> tuple[float, float, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 and 5,000 entries")
-    quick = parser.parse_args().quick
+    parser.add_argument("--before", metavar="SRC", help="also time the newsfmt whose source is in SRC")
+    options = parser.parse_args()
+    quick = options.quick
     count, large = (1_000, 5_000) if quick else (20_000, 100_000)
     rounds = 3 if quick else 5
     newsfmt = _script("newsfmt") or "newsfmt"
@@ -108,26 +136,44 @@ def main() -> None:
             "to-json -j 2": [newsfmt, "to-json", "-j", "2", "."],
             "validate, warm cache": [newsfmt, "validate", "-q", "-j", "2", "."],
         }
+        before = None
+        if options.before:
+            before = {**os.environ, "PYTHONPATH": os.path.abspath(options.before)}
+            commands["validate -j 1, before"] = [sys.executable, "-m", "newsfmt", "validate", "-q", "-j", "1", "."]
+            commands["to-json -j 1, before"] = [sys.executable, "-m", "newsfmt", "to-json", "-j", "1", "."]
+            commands["validate -j 2, before"] = [sys.executable, "-m", "newsfmt", "validate", "-q", "-j", "2", "."]
         subprocess.run(commands["validate, warm cache"], cwd=archive, stdout=subprocess.DEVNULL, check=False)
         floors: list[float] = []
+        parses: list[float] = []
         times: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name in commands}
         for _ in range(rounds):  # interleaved, so that a busy moment of the machine weighs on all alike
             began = time.perf_counter()
             io_floor(archive)
             floors.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            read_and_parse(archive)
+            parses.append(time.perf_counter() - began)
             for name, command in commands.items():
-                times[name].append(run(command, archive))
+                times[name].append(run(command, archive, environment=before if name.endswith("before") else None))
         floor = min(floors)
         print(f"Archive: {count:,} entries; {os.cpu_count()} cores; minimum of {rounds} interleaved rounds.\n")
         print("| what | wall | per file | / I/O floor | CPU: main | CPU: workers | goal |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
         print(f"| I/O floor: scandir + read | {floor:.3f} s | {floor / count * 1e6:.1f} µs | 1.00x | | | |")
+        parse = min(parses)
+        print(
+            f"| read + decode + `newsfmt.parse`, one process | {parse:.3f} s | {parse / count * 1e6:.1f} µs |"
+            f" {parse / floor:.2f}x | | | |"
+        )
         goals = {"validate -j 1": "4x", "to-json -j 1": "3.5x", "validate, warm cache": "2x"}
         summary = {name: best(results) for name, results in times.items()}
         for name, (seconds, own, children, _) in summary.items():
             per_file = f"{seconds / count * 1e6:.1f} µs"
+            shown = (
+                f"`newsfmt {name.removesuffix(', before')}`, before" if name.endswith("before") else f"`newsfmt {name}`"
+            )
             print(
-                f"| `newsfmt {name}` | {seconds:.3f} s | {per_file} | {seconds / floor:.2f}x | {own:.2f} s |"
+                f"| {shown} | {seconds:.3f} s | {per_file} | {seconds / floor:.2f}x | {own:.2f} s |"
                 f" {children:.2f} s | {goals.get(name, '')} |"
             )
         print()
@@ -175,11 +221,15 @@ def main() -> None:
         generate(small, 1_000, seed=3)
         print()
         for size, folder, goal in ((count, archive, 50), (1_000, small, 30)):
-            ours = min(run([newsfmt, "validate", "-q", "--no-cache", "."], folder)[0] for _ in range(3))
+            cold = min(run([newsfmt, "validate", "-q", "--no-cache", "."], folder)[0] for _ in range(3))
+            warm_command = [newsfmt, "validate", "-q", f"--cache-dir={work / 'peer-cache'}", "."]
+            run(warm_command, folder)
+            warm = min(run(warm_command, folder)[0] for _ in range(3))
             theirs = run([mdformat, "--check", "."], folder)[0]
             print(
-                f"Peer, {size:,} files: `mdformat --check` {theirs:.2f} s, `newsfmt validate` {ours:.2f} s:"
-                f" {theirs / ours:.0f}x (goal {goal}x)."
+                f"Peer, {size:,} files: `mdformat --check` {theirs:.2f} s; `newsfmt validate --no-cache` {cold:.2f} s,"
+                f" {theirs / cold:.0f}x; `newsfmt validate`, its cache warm, {warm:.2f} s, {theirs / warm:.0f}x"
+                f" (goal {goal}x)."
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
