@@ -29,7 +29,6 @@ gone from a folder are dropped when a record of that folder is written.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -121,6 +120,8 @@ class Shard:
             with contextlib.suppress(OSError):
                 there = set(os.listdir(self.folder))
                 records = {name: record for name, record in records.items() if name in there}
+            import json
+
             text = json.dumps({"folder": self.folder, "files": records}, separators=(",", ":"))
             temporary = f"{self.place}.{os.getpid()}.tmp"  # one writer a process: a name no other run uses
             try:
@@ -138,6 +139,8 @@ class Shard:
 def _load(place: str, folder: str) -> dict[str, Any]:
     """The records of a shard file; none when it is missing, unreadable or not a shard of ``folder``."""
     with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        import json
+
         with open(place, encoding="utf-8") as file:
             data = json.loads(file.read())
         if data.get("folder") == folder and isinstance(data.get("files"), dict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import heapq
 import itertools
 import os
 import sys
@@ -12,7 +11,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import attrs
 
-from ._cache import Shard, digest
 from ._check import Finding, Links, forget_listings, in_order, links_findings, local_check, target_findings
 from ._config import Settings, configuration_in, find_settings, matches
 from ._errors import ParseError
@@ -22,6 +20,7 @@ from ._rules import Selection
 
 if TYPE_CHECKING:
     from ._baseline import Baseline
+    from ._cache import Shard
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -246,7 +245,12 @@ def iter_files(
             size = max_file_size or its.max_file_size or MAX_FILE_SIZE
             yield InputFile("-", display_path(stdin_name or "-"), None, stdin, None, size, follow_symlinks, its)
         walks = [found(path) for path in dict.fromkeys(given) if path != "-"]
-        merged = walks[0] if len(walks) == 1 else heapq.merge(*walks, key=lambda item: item[0])  # none: empty
+        if len(walks) == 1:
+            merged = walks[0]
+        else:  # several paths (or none): their walks merged in order
+            import heapq
+
+            merged = heapq.merge(*walks, key=lambda item: item[0])
         previous = None
         for file, folder, tree, problem in merged:
             if file != previous:  # a file under two of the paths: the first path's (heapq.merge is stable)
@@ -437,6 +441,8 @@ def _check_one(
     try:
         record = None
         if cache is not None and file.data is None:
+            from ._cache import Shard, digest
+
             folder, name = os.path.split(file.path)
             if folder not in shards:
                 shards[folder] = Shard(cache, os.path.abspath(folder), folder)

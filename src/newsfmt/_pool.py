@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -116,6 +115,7 @@ def die_with_parent(parent: int) -> None:
     """
     if sys.platform.startswith("linux"):
         import ctypes
+        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
