@@ -7,7 +7,6 @@ import os
 import re
 import stat
 
-from ._atomic import inside, kind_of, replacing
 from ._errors import ParseError
 from ._model import Entry
 from ._parser import parse, split_lines
@@ -74,11 +73,15 @@ def read_bytes(name: str, max_size: int, *, nofollow: bool = False) -> bytes:
         except OSError:
             info = None
         if info is not None and not stat.S_ISREG(info.st_mode):
+            from ._atomic import kind_of
+
             raise FileProblem("NF004", f"expected a file, found {kind_of(info.st_mode)}") from None
         raise
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
+            from ._atomic import kind_of
+
             raise FileProblem("NF004", f"expected a file, found {kind_of(info.st_mode)}")
         if info.st_size > max_size:
             raise FileProblem("NF003", f"expected at most {max_size:,} bytes, found {info.st_size:,}")
@@ -151,6 +154,8 @@ def file_bytes(
         try:
             data = read_bytes(path, max_size, nofollow=tree is not None and not follow_symlinks)
         except _Symlink:  # followed only when it leads to a file in the tree
+            from ._atomic import inside  # the file layer's writes are not loaded for a run that only reads
+
             real = os.path.realpath(path)
             if tree is not None and not inside(real, tree):
                 message = (
@@ -230,5 +235,7 @@ def write(entry: Entry, path: str | os.PathLike[str]) -> None:
     '### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n'
     """
     data = encode(entry)
+    from ._atomic import replacing
+
     with replacing(path) as file:
         file.write(data)

@@ -12,7 +12,6 @@ import os
 
 import attrs
 
-from ._atomic import confined_path, replacing
 from ._io import display_path
 
 JOURNAL = ".newsfmt-journal.json"  # in the archive's folder, the one that holds news/
@@ -57,6 +56,8 @@ def _text_of(path: str) -> str | None:
 
 def _apply(root: str, change: Change) -> None:
     """One change, idempotent: a file written atomically (its folders made inside ``root``) or removed."""
+    from ._atomic import confined_path, replacing  # loaded only by a run that writes
+
     if change.new is None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(change.path)

@@ -8,6 +8,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .. import MAX_FILE_SIZE, ConfigError, __version__, display_path, recover
 from .output import FORMATS, shown
@@ -16,7 +17,8 @@ from .usage import UsageError, positive
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_stdio()
-    arguments = _arguments().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    arguments = _arguments(next((word for word in given if not word.startswith("-")), None)).parse_args(given)
     try:
         _recover(arguments)
         result: int = _command(arguments.run)(arguments)
@@ -90,7 +92,22 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, width=width)
 
 
-def _arguments() -> argparse.ArgumentParser:
+class _Unused(argparse.ArgumentParser):
+    """Takes the options of the subcommands a run does not use, and builds none of them (a run starts faster)."""
+
+    def add_argument(self, *names: Any, **options: Any) -> argparse.Action:
+        return _UNUSED_ACTION
+
+    def add_mutually_exclusive_group(self, **options: Any) -> Any:
+        return self
+
+
+_UNUSED_ACTION = argparse.Action([], "unused")
+
+
+def _arguments(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The command's parser: every subcommand, with the options of ``chosen`` alone (the one the run names)."""
+    unused = _Unused(add_help=False)
     parser = argparse.ArgumentParser(
         prog="newsfmt", description="Validate, format and convert news-entry files.", formatter_class=_Formatter
     )
@@ -100,7 +117,7 @@ def _arguments() -> argparse.ArgumentParser:
     def command(name: str, run: str | Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help, formatter_class=_Formatter)
         sub.set_defaults(run=run)
-        return sub
+        return sub if name == chosen else unused
 
     def with_paths(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); - reads stdin")
