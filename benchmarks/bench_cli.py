@@ -76,6 +76,16 @@ def measure(command: list[str], cwd: Path) -> tuple[float, tuple[int, int], int]
     return seconds, peak, code
 
 
+def median_time(command: list[str], runs: int) -> float:
+    """The median wall time of ``runs`` runs of a command, its output dropped."""
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - began)
+    return sorted(times)[runs // 2]
+
+
 def best_of(command: list[str], cwd: Path, runs: int) -> tuple[float, tuple[int, int], int]:
     results = [measure(command, cwd) for _ in range(runs)]
     return min(r[0] for r in results), max(r[1] for r in results), results[0][2]
@@ -135,17 +145,10 @@ def main() -> None:
         print(f"peak {peak[0] / 1e6:.0f} MB PSS ({peak[1] / 1e6:.0f} MB RSS) for the process tree.")
 
         one = next((work / "archive" / "news").rglob("*.md"))
-        start_times = {}
-        for name, command in (
-            ("python -c 'import attrs'", [sys.executable, "-c", "import attrs"]),
-            ("newsfmt validate ONE.md", [*newsfmt_command, "validate", "-q", "--no-cache", str(one)]),
-        ):
-            runs = []
-            for _ in range(15):
-                began = time.perf_counter()
-                subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-                runs.append(time.perf_counter() - began)
-            start_times[name] = sorted(runs)[len(runs) // 2]
+        start_times = {
+            "import attrs": median_time([sys.executable, "-c", "import attrs"], 15),
+            "validate ONE.md": median_time([*newsfmt_command, "validate", "-q", "--no-cache", str(one)], 15),
+        }
         attrs_time, one_time = start_times.values()
         print(f"\nOne file: median of 15 runs, `newsfmt validate ONE.md` {one_time * 1000:.0f} ms, ", end="")
         print(f"`python -c 'import attrs'` {attrs_time * 1000:.0f} ms: {one_time / attrs_time:.2f}x.")

@@ -36,30 +36,36 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
-from bench_cli import _script, tree_memory
+from bench_cli import _script, median_time, tree_memory
 from make_archive import generate
 
 HERTZ = os.sysconf("SC_CLK_TCK")
 
 
-def io_floor(root: Path) -> int:
-    """Walk with scandir and read every entry file's bytes: what any tool must do."""
-    count = 0
+def entry_files(root: Path) -> Iterator[str]:
+    """The entry files under ``root``, by a plain ``scandir`` walk: the least any tool must do to find them."""
     stack = [str(root)]
     while stack:
-        folder = stack.pop()
-        with os.scandir(folder) as listing:
+        with os.scandir(stack.pop()) as listing:
             for item in listing:
                 if item.is_dir():
                     stack.append(item.path)
                 elif item.name.endswith(".md") and item.name != "index.md":
-                    with open(item.path, "rb") as file:
-                        file.read()
-                    count += 1
+                    yield item.path
+
+
+def io_floor(root: Path) -> int:
+    """Walk with scandir and read every entry file's bytes: what any tool must do."""
+    count = 0
+    for path in entry_files(root):
+        with open(path, "rb") as file:
+            file.read()
+        count += 1
     return count
 
 
@@ -68,17 +74,10 @@ def read_and_parse(root: Path) -> int:
     import newsfmt
 
     count = 0
-    stack = [str(root)]
-    while stack:
-        folder = stack.pop()
-        with os.scandir(folder) as listing:
-            for item in listing:
-                if item.is_dir():
-                    stack.append(item.path)
-                elif item.name.endswith(".md") and item.name != "index.md":
-                    with open(item.path, "rb") as file:
-                        newsfmt.parse(file.read().decode("utf-8"))
-                    count += 1
+    for path in entry_files(root):
+        with open(path, "rb") as file:
+            newsfmt.parse(file.read().decode("utf-8"))
+        count += 1
     return count
 
 
@@ -210,17 +209,10 @@ def main() -> None:
         )
 
         single = next((archive / "news").rglob("*.md"))
-        starts = {}
-        for name, command in (
-            ("import attrs", [sys.executable, "-c", "import attrs"]),
-            ("validate ONE.md", [newsfmt, "validate", "-q", "--no-cache", str(single)]),
-        ):
-            runs = []
-            for _ in range(21):
-                began = time.perf_counter()
-                subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-                runs.append(time.perf_counter() - began)
-            starts[name] = sorted(runs)[len(runs) // 2]
+        starts = {
+            "import attrs": median_time([sys.executable, "-c", "import attrs"], 21),
+            "validate ONE.md": median_time([newsfmt, "validate", "-q", "--no-cache", str(single)], 21),
+        }
         attrs_time, one_time = starts.values()
         print(
             f"\nStartup, median of 21: `newsfmt validate ONE.md` {one_time * 1000:.1f} ms, `python -c 'import attrs'`"
