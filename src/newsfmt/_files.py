@@ -219,10 +219,12 @@ def iter_files(
         if path != "-" and not os.path.isdir(path) and not os.path.lexists(path):
             raise FileNotFoundError(f"{display_path(path)}: no such file or folder")
 
-    def inputs(file: str, folder: str, place: str | None, problem: str | None) -> InputFile:
+    def inputs(
+        file: str, name: str, folder: str, place: str | None, data: bytes | None, problem: str | None
+    ) -> InputFile:
         its = settings_of(folder)
         size = max_file_size or its.max_file_size or MAX_FILE_SIZE
-        return InputFile(file, display_path(file), place, None, problem, size, follow_symlinks, its)
+        return InputFile(file, display_path(name), place, data, problem, size, follow_symlinks, its)
 
     def configured_out(path: str, folder: str) -> bool:  # a path that its configuration's exclude globs skip
         its = settings_of(folder)
@@ -241,9 +243,7 @@ def iter_files(
 
     def files() -> Iterator[InputFile]:
         if "-" in given:
-            its = settings_of(os.path.dirname(stdin_name or "x"))
-            size = max_file_size or its.max_file_size or MAX_FILE_SIZE
-            yield InputFile("-", display_path(stdin_name or "-"), None, stdin, None, size, follow_symlinks, its)
+            yield inputs("-", stdin_name or "-", os.path.dirname(stdin_name or "x"), None, stdin, None)
         walks = [found(path) for path in dict.fromkeys(given) if path != "-"]
         if len(walks) == 1:
             merged = walks[0]
@@ -254,7 +254,7 @@ def iter_files(
         previous = None
         for file, folder, tree, problem in merged:
             if file != previous:  # a file under two of the paths: the first path's (heapq.merge is stable)
-                yield inputs(file, folder, tree, problem)
+                yield inputs(file, file, folder, tree, None, problem)
             previous = file
 
     return files()
@@ -439,8 +439,8 @@ def _check_one(
         found = [Finding(file.name, error.line, error.column, error.code, error.message)]
         return [finding for finding in found if selection.wants(finding.code)], None
     try:
-        record = None
-        if cache is not None and file.data is None:
+        record = shard = None
+        if cache is not None and file.data is None:  # standard input is never cached
             from ._cache import Shard, digest
 
             folder, name = os.path.split(file.path)
@@ -448,12 +448,10 @@ def _check_one(
                 shards[folder] = Shard(cache, os.path.abspath(folder), folder)
             shard, content = shards[folder], digest(data)
             record = shard.get(name, file.name, content, selection.markdown, selection.titles)
-            if record is None:
-                _, local, links = local_check(text, file.name, markdown=selection.markdown)
-                shard.put(name, content, selection.markdown, selection.titles, local, links)
-                record = local, links
-        else:
+        if record is None:
             _, local, links = local_check(text, file.name, markdown=selection.markdown)
+            if shard is not None:
+                shard.put(name, content, selection.markdown, selection.titles, local, links)
             record = local, links
         findings, links = record
         if links is not None:
