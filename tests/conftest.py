@@ -1,4 +1,4 @@
-"""Hypothesis profiles: "default" is what README's test command and CI run; "dev" is quick."""
+"""Hypothesis profiles: "default" is what README's test command and CI run; "dev" is quick; "mutation" is fixed."""
 
 import os
 import subprocess
@@ -24,6 +24,8 @@ settings.register_profile(
     print_blob=True,
 )
 settings.register_profile("dev", parent=settings.get_profile("default"), max_examples=100)
+# Mutation testing (tools/mutation.sh): the same examples for every mutant, none replayed from an earlier run.
+settings.register_profile("mutation", parent=settings.get_profile("dev"), derandomize=True, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

@@ -9,6 +9,7 @@ import json
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -422,3 +423,99 @@ def test_a_second_check_in_one_process_sees_the_files_made_since(tmp_path: Path)
     text = (tmp_path / A_PATH).read_text()
     (tmp_path / B_PATH).unlink()
     assert [f.code for f in check(text, tmp_path / A_PATH)] == ["NF303"]
+
+
+def test_titles_of_a_target_outside_the_files_agree_with_most_of_its_links(tmp_path: Path) -> None:
+    gone = "/news/2016/04/1/gone.md"
+    entries = {
+        f"/news/2016/04/{day}/e{day}.md": Entry(
+            date=datetime.date(2016, 4, day), headline=f"E{day}", related=[Related(title=title, path=gone)]
+        )
+        for day, title in ((2, "Gone"), (3, "Went"), (4, "Gone"), (5, "Alpha"))
+    }
+    write_archive(tmp_path, entries)
+    found = [(f.path, f.line, f.column, f.code, f.message) for f in Archive(tmp_path).check(select=["NF307"])]
+    expected = f'expected the title of {gone} to be "Gone", as 2 of its 4 links title it'
+    assert sorted(found) == [
+        (str(tmp_path / "news/2016/04/3/e3.md"), 8, 1, "NF307", f'{expected}, found "Went"'),
+        (str(tmp_path / "news/2016/04/5/e5.md"), 8, 1, "NF307", f'{expected}, found "Alpha"'),
+    ]
+    # On a tie, the first title in sorted order; one title only: no finding.
+    del entries["/news/2016/04/4/e4.md"]
+    shutil.rmtree(tmp_path / "news")
+    write_archive(tmp_path, {path: entries[path] for path in list(entries)[:1]})
+    assert list(Archive(tmp_path).check(select=["NF307"])) == []
+    write_archive(tmp_path, entries)
+    tie = f'expected the title of {gone} to be "Alpha", as 1 of its 3 links title it'
+    assert sorted(f.message for f in Archive(tmp_path).check(select=["NF307"])) == [
+        f'{tie}, found "Gone"',
+        f'{tie}, found "Went"',
+    ]
+
+
+def test_an_archive_without_a_dated_folder_has_no_last_day(tmp_path: Path) -> None:
+    (tmp_path / "news/2016/02/30").mkdir(parents=True)  # not a date
+    (tmp_path / "news/2016/13").mkdir()  # not a month
+    text = serialize(B).replace("/news/2016/04/8/nato-will-meet-russia.md", "/news/2099/01/1/later.md")
+    assert [f.code for f in check(text, tmp_path / "news/2016/02/30/x.md", select=["NF308"])] == []
+    (tmp_path / "news/2016/04/8").mkdir(parents=True)
+    assert [f.code for f in check(text, tmp_path / "news/2016/02/30/x.md", select=["NF308"])] == ["NF308"]
+
+
+def test_a_linked_folder_that_cannot_be_listed_is_said_so_not_called_missing(tmp_path: Path) -> None:
+    entry = Entry(
+        date=datetime.date(2016, 4, 2), headline="E", related=[Related(title="G", path="/news/2016/04/1/gone.md")]
+    )
+    write_archive(tmp_path, {"/news/2016/04/2/e.md": entry})
+    (tmp_path / "news/2016/04/1").symlink_to("1")  # a loop: listing it fails with ELOOP, as a folder root cannot enter
+    assert [(f.line, f.column, f.code, f.message) for f in Archive(tmp_path).check()] == [
+        (
+            8,
+            1,
+            "NF303",
+            "expected the related entry /news/2016/04/1/gone.md in the archive, "
+            "cannot list its folder: Too many levels of symbolic links",
+        )
+    ]
+
+
+def test_a_selection_is_a_list_of_codes_and_always_keeps_nf000() -> None:
+    with pytest.raises(TypeError, match=r"^expected a list of codes, found the string 'NF1'$"):
+        check(SAMPLE, select="NF1")  # a str is an iterable of str: only this check catches it
+    many = SAMPLE + "".join(f"{number}. not a source\n" for number in range(2, 80))
+    assert [(f.line, f.code, f.message) for f in check(many, select=["NF2"])] == [
+        (69, "NF000", "stopped after 50 errors")
+    ]
+
+
+def test_between_passes_over_folders_that_are_no_date(tmp_path: Path) -> None:
+    archive(tmp_path)
+    (tmp_path / "news/2016/02/30").mkdir(parents=True)
+    (tmp_path / "news/2016/02/30/x.md").write_text(SAMPLE)  # in a folder of no date: never read by between()
+    found = Archive(tmp_path).between(datetime.date(2016, 1, 1), datetime.date(2016, 12, 31))
+    assert [record.path for record in found] == ["/" + A_PATH, "/" + B_PATH]
+
+
+def test_files_leaves_out_what_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive(tmp_path)
+    real = os.scandir
+
+    def failing(path: Any) -> Any:  # as an unprivileged user meets a folder of mode 000
+        if str(path).endswith("04/8"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", failing)
+    assert list(Archive(tmp_path).files()) == [str(tmp_path / B_PATH)]
+    [(path, error)] = [(record.path, record.error) for record in Archive(tmp_path) if record.error is not None]
+    assert (path, error.code, error.message) == (
+        "/news/2016/04/8",
+        "NF001",
+        "cannot list the folder: Permission denied",
+    )
+
+
+def test_to_networkx_without_networkx_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "networkx", None)  # as if it were not installed
+    with pytest.raises(ImportError, match=r"^Archive.to_networkx\(\) needs networkx: pip install networkx$"):
+        Archive(archive(tmp_path)).to_networkx()

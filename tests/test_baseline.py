@@ -106,3 +106,20 @@ def test_the_library_baseline_round_trips_through_its_file(tmp_path: Path) -> No
         (tmp_path / "c.json").write_text('{"version": 1, "findings": [{"path": "a", "code": "NF1"}]}')
         Baseline.load(tmp_path / "c.json")
     assert newsfmt.RULES["NF008"].name == "stale-baseline"
+
+
+def test_standard_input_and_files_outside_the_baseline_s_folder_keep_their_findings(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    findings = [Finding("-", 1, 1, "NF203", "m"), Finding(str(tmp_path / "other/a.md"), 1, 1, "NF203", "m")]
+    baseline = Baseline.of(findings, tmp_path / "sub/b.json")
+    baseline.write()
+    assert json.loads((tmp_path / "sub/b.json").read_text())["findings"] == [
+        {"path": "-", "code": "NF203", "message": "m"},
+        {"path": "../other/a.md", "code": "NF203", "message": "m"},
+    ]
+    assert Baseline.load(tmp_path / "sub/b.json").apply(findings) == []
+    (tmp_path / "c.json").write_text('{"version": 1, "findings": [{"path": "a", "code": "NF1", "message": 5}]}')
+    with pytest.raises(
+        ValueError, match=r"c\.json: not a newsfmt baseline: expected strings for path, code and message$"
+    ):
+        Baseline.load(tmp_path / "c.json")

@@ -297,6 +297,10 @@ def test_gitlab_code_quality_matches_gitlabs_format_with_stable_unique_fingerpri
     assert {issue["location"]["path"] for issue in report} >= {"c.md", "news/2016/04/8/a.md"}
     assert len({issue["fingerprint"] for issue in report}) == len(report)
     assert {issue["severity"] for issue in report} == {"major", "minor"}
+    # Relative paths, from a run inside the project, are the same paths.
+    inside = [sys.executable, "-m", "newsfmt", "validate", "--output-format", "gitlab", "."]
+    relative = json.loads(subprocess.run(inside, cwd=tmp_path, capture_output=True, text=True, env=env).stdout)
+    assert relative == report
     # A finding keeps its fingerprint when lines move above it.
     (tmp_path / "c.md").write_text("\n" + E)
     moved = json.loads(subprocess.run(command, cwd="/", capture_output=True, text=True, env=env).stdout)

@@ -89,9 +89,12 @@ PROBLEMS: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "a datetime": ({**SMALL, "date": datetime.datetime(2016, 4, 8)}, [("/date", 'expected a date "YYYY-MM-DD", found a datetime')]),
     "an empty headline": ({**SMALL, "headline": ""}, [("/headline", "expected text, found an empty string")]),
     "a headline that is a list": ({**SMALL, "headline": ["H"]}, [("/headline", "expected a string, found an array")]),
+    "a headline that is a boolean": ({**SMALL, "headline": True}, [("/headline", "expected a string, found a boolean")]),
+    "no date": ({k: v for k, v in SMALL.items() if k != "date"}, [("", 'missing key "date"')]),
     "a body with a heading": ({**SMALL, "body": "a\n# b"}, [("/body", 'expected no line that reads as a Markdown heading, found "# b"')]),
     "sources that are an object": ({**SMALL, "sources": {"name": "n", "url": "u"}}, [("/sources", "expected an array, found an object")]),
     "a source that is a string": ({**SMALL, "sources": ["Euronews"]}, [("/sources/0", "expected an object, found a string")]),
+    "a related item that is a number": ({**SMALL, "related": [5]}, [("/related/0", "expected an object, found a number")]),
     "a url with a space": ({**SMALL, "sources": [{"name": "n", "url": "a b"}]}, [("/sources/0/url", 'expected a URL without whitespace, found "a b"')]),
     "a name with ](": ({**SMALL, "sources": [{"name": "a](b", "url": "u"}]}, [("/sources/0/name", 'expected no "](" (it would end the link text), found "a](b"')]),
     "a bad path": (

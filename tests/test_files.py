@@ -14,7 +14,10 @@ import pytest
 
 import newsfmt
 from newsfmt import InputFile, ParseError
+from newsfmt._cli.convert import _record_of_file
+from newsfmt._cli.fmt import _format_file
 from newsfmt._files import _check_one
+from newsfmt._pool import POOL_THRESHOLD
 
 from .test_cli import A_PATH, B_PATH, archive, codes, run
 from .test_format import SAMPLE
@@ -188,3 +191,40 @@ def test_a_file_that_grows_past_the_limit_while_read_is_refused(
     with pytest.raises(_io.FileProblem, match="expected at most 100 bytes, found more"):
         _io.read_bytes(str(path), 100)
     assert _io.read_bytes(str(path), 10_000) == SAMPLE.encode()
+
+
+def _format_or_die(write_back: bool, file: InputFile) -> tuple[str, str]:
+    if file.path.endswith("poison.md"):
+        os._exit(1)  # as a crash in C or the OOM killer would end the worker
+    return _format_file(write_back, file)
+
+
+def _record_or_die(file: InputFile) -> tuple[str | None, str]:
+    if file.path.endswith("poison.md"):
+        os._exit(1)
+    return _record_of_file(file)
+
+
+@pytest.mark.parametrize("command", ["fmt", "to-json"])
+def test_fmt_and_to_json_report_a_worker_that_died_and_go_on(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {f"news/2016/04/8/entry-{number:03d}.md": SAMPLE + "\n" for number in range(POOL_THRESHOLD)}
+    files["news/2016/04/8/entry-020-poison.md"] = SAMPLE + "\n"  # enough files for a pool: a worker dies, not pytest
+    archive(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(newsfmt._cli.fmt, "_format_file", _format_or_die)  # forked workers inherit it
+    monkeypatch.setattr(newsfmt._cli.convert, "_record_of_file", _record_or_die)
+    code = newsfmt._cli.main([command, "--jobs", "2", "--no-progress", "news"])
+    out, err = capsys.readouterr()
+    died = "news/2016/04/8/entry-020-poison.md:1:1: error: NF000 the worker process died on this file"
+    assert code == 1, err
+    if command == "fmt":
+        # The batch of the dying worker runs again, a file a process: what it wrote before it died is unchanged now.
+        assert died in err.splitlines() and err.endswith(" unchanged, 1 failed\n")
+        assert sorted(path.read_text() == SAMPLE for path in (tmp_path / "news").rglob("entry-*.md")) == [
+            False,
+            *[True] * POOL_THRESHOLD,
+        ]
+    else:
+        assert died in err.splitlines() and len(out.splitlines()) == POOL_THRESHOLD + 2

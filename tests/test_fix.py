@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsfmt
+import newsfmt._archive
 from newsfmt import RULES, Entry, Fix, serialize, slugify
 from newsfmt import strategies as s
 
@@ -432,3 +433,66 @@ def test_a_new_headline_with_the_same_slug_keeps_the_file_and_retitles_the_links
     assert newsfmt.read(tmp_path / A_PATH).headline == "NATO will meet Russia!"
     assert newsfmt.read(tmp_path / B_PATH).related[0].title == "NATO will meet Russia!"
     assert run("validate", "--select", "NF,NF307", cwd=tmp_path).stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [(None, "missing"), (b"\xff\xfe", "not UTF-8"), (b"# no date line\n", "does not parse"), ("folder", "a folder")],
+)
+def test_plan_move_of_what_is_no_entry_file_is_a_value_error_naming_it(
+    tmp_path: Path, content: bytes | str | None, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / "news/2016/04/8/x.md"
+    if content == "folder":
+        old.mkdir()
+    elif isinstance(content, bytes):
+        old.write_bytes(content)
+    with pytest.raises(
+        ValueError, match=r"^news/2016/04/8/x\.md: no entry file to move \(it is missing or does not parse\)$"
+    ):
+        newsfmt.plan_move(str(old), headline="X")
+
+
+def test_a_fix_plan_skips_a_file_changed_since_its_check_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive(tmp_path, {"news/2016/04/8/nato-will-meet.md": serialize(A) + "\n"})
+    monkeypatch.chdir(tmp_path)
+    files = newsfmt.find_files(["news"])
+    findings = list(newsfmt.check_files(files))
+    (tmp_path / "news/2016/04/8/nato-will-meet.md").write_text("no longer an entry\n")  # an editor saved it since
+    plan = newsfmt.plan_fixes(files, findings)
+    assert (plan.changes, plan.fixed) == ((), ())
+    assert plan.problems == ("news/2016/04/8/nato-will-meet.md: changed since it was checked; check it again",)
+
+
+def test_two_moves_in_one_archive_read_its_backlinks_once_and_both_links_follow(tmp_path: Path) -> None:
+    a = serialize(A).replace("/04/20/nato-reopens-talks.md", "/04/20/talks.md")
+    b = serialize(B).replace("/04/8/nato-will-meet-russia.md", "/04/8/meet.md")
+    root = tmp_path
+    (root / "news/2016/04/8").mkdir(parents=True)
+    (root / "news/2016/04/20").mkdir(parents=True)
+    (root / "news/2016/04/8/meet.md").write_text(a)
+    (root / "news/2016/04/20/talks.md").write_text(b)
+    files = newsfmt.find_files([str(root)])
+    plan = newsfmt.plan_fixes(files, newsfmt.check_files(files), unsafe=True)
+    assert plan.problems == ()
+    plan.apply()
+    assert (root / A_PATH).read_text() == serialize(A) and (root / B_PATH).read_text() == serialize(B)
+    assert sorted(p.name for p in (root / "news").rglob("*.md")) == [
+        "nato-reopens-talks.md",
+        "nato-will-meet-russia.md",
+    ]
+
+
+def test_a_backlink_that_no_longer_parses_is_left_and_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    index = newsfmt.Archive(tmp_path)
+    index.backlinks("/" + B_PATH)  # the archive's links, read before an editor breaks A
+    (tmp_path / A_PATH).write_text("broken since\n")
+    monkeypatch.setattr(newsfmt._archive, "Archive", lambda root: index)
+    plan = newsfmt.plan_move(B_PATH, "news/2016/04/20/nato-reopens.md")
+    assert plan.problems == (f"{A_PATH}: links to /{B_PATH} but does not parse; not updated",)

@@ -478,3 +478,8 @@ def test_g4_the_message_quotes_long_values_shortened() -> None:
 def test_parse_takes_only_str() -> None:
     with pytest.raises(TypeError, match=r"newsfmt\.read\(\) reads files"):
         parse(SAMPLE.encode())  # type: ignore[arg-type]
+
+
+def test_serialize_takes_only_entries() -> None:
+    with pytest.raises(TypeError, match=r"^serialize\(\) takes an Entry, not dict$"):
+        serialize({"headline": "H"})  # type: ignore[arg-type]

@@ -711,6 +711,8 @@ BAD_CONFIGURATIONS = {
     'max-file-size = "big"': '[tool.newsfmt] max-file-size: expected a whole number of bytes, 1 or more, found a string "big"',
     "max-file-size = -1": "[tool.newsfmt] max-file-size: expected a whole number of bytes, 1 or more, found a number -1",
     "max-file-size = true": "[tool.newsfmt] max-file-size: expected a whole number of bytes, 1 or more, found a boolean true",
+    "max-file-size = {}": "[tool.newsfmt] max-file-size: expected a whole number of bytes, 1 or more, found a table",
+    'per-file-ignores = { "" = ["NF302"] }': "[tool.newsfmt] per-file-ignores: expected a glob, found an empty key",
 }
 
 
@@ -722,6 +724,15 @@ def test_invalid_configuration_values_are_one_clear_error(tmp_path: Path, line: 
         result = run(command, "entry.md", cwd=tmp_path)
         assert (result.returncode, result.stdout) == (2, ""), command
         assert result.stderr == f"newsfmt: {tmp_path / 'pyproject.toml'}: {BAD_CONFIGURATIONS[line]}\n"
+
+
+def test_a_tool_newsfmt_that_is_no_table_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool]\nnewsfmt = 5\n")
+    result = run("validate", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert (
+        result.stderr == f"newsfmt: {tmp_path / 'pyproject.toml'}: [tool.newsfmt] must be a table, found a number 5\n"
+    )
 
 
 def test_a_pyproject_that_is_not_toml_or_not_utf8_is_one_clear_error(tmp_path: Path) -> None:

@@ -184,7 +184,7 @@ def _with_fixes(findings: list[Finding], entry: Entry) -> list[Finding]:
             finding = finding._replace(fix=LAYOUT)
         elif code in _FIXES:
             finding = finding._replace(fix=_FIXES[code])
-        elif code in ("NF301", "NF302"):
+        else:  # NF301 or NF302, the only others _style finds
             with contextlib.suppress(ValueError):  # a headline with no slug has no path to move to
                 finding = finding._replace(fix=Fix(False, f"move the file to {entry.path}, and the links to it"))
         fixed.append(finding)
@@ -211,7 +211,7 @@ def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
     return findings
 
 
-def _style(text: str, path: str, entry: Entry, links: list[Links] | None) -> list[Finding]:
+def _style(text: str, path: str, entry: Entry, links: list[Links]) -> list[Finding]:
     canonical_text = serialize(entry)
     canonical = canonical_text.split("\n")[:-1]
     if text == canonical_text:  # most files: each line is where the canonical layout puts it
@@ -392,13 +392,13 @@ def _unpadded(date_line: str) -> str:
 
 
 def _archive(
-    path: str, entry: Entry, line_of: dict[int, int], canonical: list[str], links: list[Links] | None
+    path: str, entry: Entry, line_of: dict[int, int], canonical: list[str], links: list[Links]
 ) -> list[Finding]:
     """Checks that need the file's place in a news/YYYY/MM/D/ tree, and duplicate links.
 
     ``line_of`` maps the index of each non-blank line of the canonical text to
-    its index in the file. The file's ``Links`` go to ``links``, when it is a
-    list, for the check that compares files with each other (NF307).
+    its index in the file. The file's ``Links`` go to ``links``, for the checks
+    that need the rest of the archive (NF303, NF306, NF308) and other files (NF307).
     """
     findings = []
     headline_line = line_of[2] + 1
@@ -431,11 +431,10 @@ def _archive(
         message = f"expected the file name to start the headline's slug {slug[:40]}..., found {stem}"
         findings.append(Finding(path, headline_line, 3, "NF302", message))
     own = f"/news/{year}/{month}/{day}/{name}"
-    if links is not None:
-        related = tuple(
-            (line_of[related_at + index] + 1, item.path, item.title) for index, item in enumerate(entry.related)
-        )
-        links.append(Links(root, own, path, entry.headline, related))
+    related = tuple(
+        (line_of[related_at + index] + 1, item.path, item.title) for index, item in enumerate(entry.related)
+    )
+    links.append(Links(root, own, path, entry.headline, related))
     return findings
 
 

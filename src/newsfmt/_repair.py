@@ -75,11 +75,11 @@ def _resume(lines: list[str], origins: list[int], index: int, code: str) -> None
         prefix = [_DATE_PLACEHOLDER, "", "# x", "", _SECTION_HEADINGS[lines[at].rstrip()], "", *tail]
     elif tail:  # in the body: the headline is the first line after the date line's blank lines
         headline = next((number for number in range(1, index) if not _is_blank(lines[number])), None)
-        if headline is None:
+        if headline is None:  # pragma: no cover - a block in the body is repaired after its headline line
             return
         has_text = any(not _is_blank(line) for line in lines[headline + 1 : index])
         prefix = [_DATE_PLACEHOLDER, "", "# x", "", *(["x", ""] if has_text else [])]
-    else:
+    else:  # pragma: no cover - an item's error is always inside its section
         return
     if len(prefix) < index < len(lines):
         lines[:index] = prefix

@@ -111,7 +111,7 @@ def _to_parquet(files: list[InputFile], arguments: argparse.Namespace) -> int:
     return invalid
 
 
-def _records(text: str) -> Iterator[tuple[str, Any]]:
+def _records(name: str, text: str) -> Iterator[tuple[str, Any]]:
     """(where, value) of each record: ":LINE" of JSON Lines, or "[INDEX]" of a JSON array.
 
     A record that is not JSON is an exception in place of the value. JSON Lines
@@ -124,9 +124,9 @@ def _records(text: str) -> Iterator[tuple[str, Any]]:
         try:
             values = json.loads(text)
         except json.JSONDecodeError as error:
-            raise UsageError(f"line {error.lineno}: not JSON: {error.msg}") from None
+            raise UsageError(f"{name}: line {error.lineno}: not JSON: {error.msg}") from None
         except RecursionError:
-            raise UsageError("not JSON that newsfmt can read: nested too deeply") from None
+            raise UsageError(f"{name}: not JSON that newsfmt can read: nested too deeply") from None
         yield from ((f"[{index}]", value) for index, value in enumerate(values))
         return
     for number, line in enumerate(text.split("\n"), 1):
@@ -147,15 +147,15 @@ def _input(given: str) -> tuple[str, Iterator[tuple[str, Any]]]:
     try:
         data = source.read_bytes()
         if data.startswith(b"PAR1"):
-            return source.name, _parquet_records(data)
+            return source.name, _parquet_records(source.name, data)
         text = InputFile(given, source.name, data=data, max_file_size=sys.maxsize).read_text()
     except ParseError as error:
         where = f"{source.name}:{error.line}:{error.column}" if error.code == "NF002" else source.name
         raise UsageError(f"{where}: {error.message}") from None
-    return source.name, _records(text.removeprefix("\ufeff"))
+    return source.name, _records(source.name, text.removeprefix("\ufeff"))
 
 
-def _parquet_records(data: bytes) -> Iterator[tuple[str, Any]]:
+def _parquet_records(name: str, data: bytes) -> Iterator[tuple[str, Any]]:
     """("[ROW]", (entry, its path)) of each row, or a DictError in place of a row that is no entry."""
     import io
 
@@ -168,9 +168,9 @@ def _parquet_records(data: bytes) -> Iterator[tuple[str, Any]]:
         # exits ("terminate called without an active exception", apache/arrow#34314 and #50482); CI's quickstart hit it.
         table = pyarrow.parquet.read_table(io.BytesIO(data), use_threads=False)
     except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
-        raise UsageError(f"not a Parquet file newsfmt can read: {error}") from None
+        raise UsageError(f"{name}: not a Parquet file newsfmt can read: {error}") from None
     if "path" not in table.column_names:
-        raise UsageError("expected a Parquet file with a path column, as to-json writes it")
+        raise UsageError(f"{name}: expected a Parquet file with a path column, as to-json writes it")
     paths = table.column("path").to_pylist()
     for index in range(table.num_rows):
         try:

@@ -1,0 +1,67 @@
+"""Print the mutation score per file from mutmut's results (mutants/**/*.meta), as docs/testing.md tabulates it.
+
+A mutant listed in tools/equivalent_mutants.txt (one name a line, then the reason) is set aside: no test can kill
+a change that does not change behaviour. The score is killed / (mutants - equivalent); a timeout counts as killed,
+as mutmut counts it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KILLED = {1, 3, 37}  # a failing test, pytest's internal error, a type check: as mutmut's stats.py counts them
+TIMEOUT = {-24, 24, 36, 152, 255}
+
+
+def equivalents() -> dict[str, str]:
+    """The mutants judged equivalent, with why."""
+    judged: dict[str, str] = {}
+    for line in (ROOT / "tools" / "equivalent_mutants.txt").read_text(encoding="utf-8").splitlines():
+        name, _, why = line.partition(" ")
+        if name and not name.startswith("#"):
+            judged[name] = why.strip()
+    return judged
+
+
+def main() -> int:
+    judged = equivalents()
+    rows = []
+    survivors: list[str] = []
+    for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
+        exit_codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        if not exit_codes:
+            continue
+        count = Counter[str]()
+        for name, code in exit_codes.items():
+            if name in judged:
+                count["equivalent"] += 1
+            elif code in KILLED:
+                count["killed"] += 1
+            elif code in TIMEOUT:
+                count["timeout"] += 1
+            elif code is None:
+                count["not run"] += 1
+            else:
+                count["survived"] += 1
+                survivors.append(name)
+        alive = len(exit_codes) - count["equivalent"]
+        score = (count["killed"] + count["timeout"]) / alive if alive else 1.0
+        rows.append((meta.name.removesuffix(".meta"), len(exit_codes), count, score))
+    print("| file | mutants | killed | timeouts | equivalent | survived | not run | score |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, total, count, score in rows:
+        print(
+            f"| `{name}` | {total} | {count['killed']} | {count['timeout']} | {count['equivalent']} "
+            f"| {count['survived']} | {count['not run']} | {score:.1%} |"
+        )
+    for name in survivors:
+        print("survived:", name, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
