@@ -90,3 +90,8 @@ def test_without_dask_the_module_says_what_to_install() -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.startswith('newsfmt.dask needs dask[dataframe] and pandas: pip install "newsfmt[dask]"')
+
+
+def test_files_per_partition_is_one_or_more(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"^files_per_partition: expected 1 or more, found 0$"):
+        newsfmt.dask.read_archive(tmp_path, files_per_partition=0)

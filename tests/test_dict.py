@@ -148,8 +148,41 @@ def test_dict_errors_pickle_intact() -> None:
 
 
 def test_to_dict_takes_only_entries() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^to_dict\(\) takes an Entry, not dict$"):
         to_dict(SMALL)  # type: ignore[arg-type]
+
+
+class Text(str):
+    """A str subclass, as a JSON library or an ORM may hand over."""
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return Text(value)
+    if isinstance(value, dict):
+        return {key: _as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_text(item) for item in value]
+    return value
+
+
+def _plain(entry: Entry) -> bool:
+    texts = [entry.headline, entry.body, *(v for x in entry.sources for v in (x.name, x.url))]
+    texts += [v for item in entry.related for v in (item.title, item.path, *item.context)]
+    return all(type(text) is str for text in texts)
+
+
+def test_values_of_str_subclasses_are_kept_as_plain_str() -> None:
+    # The fast path takes plain str only; a subclass goes the long way, and must come out the same, as str.
+    data = _as_text(SMALL)
+    assert type(data["sources"][0]["name"]) is Text
+    entry = from_dict(data)
+    assert entry == from_dict(SMALL) and _plain(entry)
+    for each in ("sources", "related"):
+        for key in data[each][0]:
+            one = copy.deepcopy(SMALL)
+            one[each][0][key] = _as_text(one[each][0][key])
+            assert from_dict(one) == from_dict(SMALL) and _plain(from_dict(one)), (each, key)
 
 
 # The JSON Schema.
@@ -295,3 +328,24 @@ def test_from_dict_returns_the_entry_of_the_dict_or_raises_dict_error(data: dict
         assert to_dict(entry) == _as_json(data)
         assert revalidated(entry) == entry  # nothing from_dict builds skips a rule
         assert VALIDATOR.is_valid(_as_json(data))
+
+
+def test_valid_items_of_plain_str_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Speed, not behaviour: the long way gives the same entry (the test above), but must be taken only when needed.
+    import newsfmt._dict
+
+    read: list[str] = []
+    real = newsfmt._dict._string
+
+    def counted(fields: Any, pointer: str, key: str, *rest: Any) -> str:
+        read.append(f"{pointer}/{key}")
+        return real(fields, pointer, key, *rest)
+
+    monkeypatch.setattr(newsfmt._dict, "_string", counted)
+    data = copy.deepcopy(SMALL)
+    data["sources"].append({"name": "N [1] (a)", "url": "https://example.com/b?c=(d)"})
+    data["related"].append({"title": "T: [x]", "path": "/news/2016/04/9/t.md", "context": ["a,b", "Côte d'Ivoire"]})
+    data["related"].append({"title": "U", "path": "/news/2016/04/9/u.md", "context": []})
+    entry = from_dict(data)
+    assert to_dict(entry) == {**data, "date": "2016-04-08"}
+    assert [where for where in read if where.startswith(("/sources", "/related"))] == []

@@ -496,3 +496,16 @@ def test_a_backlink_that_no_longer_parses_is_left_and_said(tmp_path: Path, monke
     monkeypatch.setattr(newsfmt._archive, "Archive", lambda root: index)
     plan = newsfmt.plan_move(B_PATH, "news/2016/04/20/nato-reopens.md")
     assert plan.problems == (f"{A_PATH}: links to /{B_PATH} but does not parse; not updated",)
+
+
+def test_a_journal_that_cannot_be_read_is_said_and_left(tmp_path: Path) -> None:
+    archive(tmp_path)
+    (tmp_path / ".newsfmt-journal.json").write_text('{"newsfmt-journal": 1, "changes": [{"path": "x.md"}]}')
+    with pytest.raises(
+        ValueError, match=r"\.newsfmt-journal\.json: not a journal newsfmt can complete: missing key 'old'$"
+    ):
+        newsfmt.recover(tmp_path)
+    (tmp_path / ".newsfmt-journal.json").write_text("{")
+    with pytest.raises(ValueError, match=r"not a journal newsfmt can complete: Expecting property name"):
+        newsfmt.recover(tmp_path)
+    assert (tmp_path / ".newsfmt-journal.json").exists()

@@ -275,6 +275,7 @@ def test_plain_text_drops_the_markup_and_keeps_the_text() -> None:
         "*Stoltenberg* [said](https://x.org) `NATO` &amp; ![a map](m.png) <b>more</b>\nnext line\n\n# Heading #\n"
     )
     assert plain_text(markdown) == "Stoltenberg said NATO & a map more\nnext line\n\nHeading"
+    assert plain_text("    indented code\n\n```\nfenced *code*\n```\n") == "indented code\n\nfenced *code*"
 
 
 @given(s.bodies(plain=True))

@@ -34,6 +34,7 @@ def test_the_public_names() -> None:
     )
     for name in newsfmt.__all__:
         assert getattr(newsfmt, name) is not None
+    assert set(newsfmt.__all__) <= set(dir(newsfmt))  # names loaded lazily are listed before their first use
     assert issubclass(newsfmt.ParseError, ValueError)
 
 

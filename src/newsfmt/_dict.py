@@ -192,7 +192,7 @@ def _source(value: object, pointer: str, problems: _Problems, ignore_unknown_key
         len(problems) == before
         and is_text(name)
         and "](" not in name
-        and isinstance(url, str)
+        and type(url) is str  # a str subclass goes the long way, to come out a plain str
         and url_problem(url) is None
     ):
         return trusted_source(name, url)

@@ -101,7 +101,8 @@ def _complete(root: str, journal: str) -> None:
             record = json.loads(file.read().decode("utf-8"))
         changes = [Change(os.path.join(root, c["path"]), c["old"], c["new"]) for c in record["changes"]]
     except (ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"{_shown(journal)}: not a journal newsfmt can complete: {error}") from None
+        detail = f"missing key {error}" if isinstance(error, KeyError) else str(error)
+        raise ValueError(f"{_shown(journal)}: not a journal newsfmt can complete: {detail}") from None
     for change in changes:
         if _text_of(change.path) not in (change.old, change.new):
             raise ValueError(
