@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -338,9 +338,7 @@ def test_the_progress_bar_shows_only_for_people_on_a_terminal(monkeypatch: pytes
     import argparse
 
     from newsfmt._cli.files import show_progress
-    from newsfmt._files import _shown_progress
 
-    items = [1, 2, 3]
     shown = argparse.Namespace(quiet=False, no_progress=False)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert show_progress(shown, for_people=True)
@@ -349,9 +347,29 @@ def test_the_progress_bar_shows_only_for_people_on_a_terminal(monkeypatch: pytes
     assert not show_progress(argparse.Namespace(quiet=False, no_progress=True), True)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert not show_progress(shown, for_people=True)
-    assert type(_shown_progress(items, 3, True)).__name__ == "tqdm"
-    assert _shown_progress(items, 3, False) is items
-    assert _shown_progress(items[:1], 1, True) == items[:1]  # one file: no bar
+
+
+def test_every_run_over_files_has_one_progress_bar_that_counts_its_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import newsfmt
+
+    files = newsfmt.find_files([str(archive(tmp_path))])
+    runs: dict[str, Callable[[bool], object]] = {
+        "map_files": lambda progress: list(newsfmt.map_files(str, files, progress=progress)),
+        "check_files": lambda progress: list(
+            newsfmt.check_files(newsfmt.iter_files([str(tmp_path)]), progress=progress)
+        ),
+        "read_record_batches": lambda progress: list(newsfmt.read_record_batches(files, progress=progress)),
+    }
+    for name, run_over in runs.items():
+        run_over(False)
+        assert capsys.readouterr().err == "", name
+        run_over(True)
+        shown = capsys.readouterr().err
+        assert "file/s]" in shown and shown.endswith("\r"), name  # a bar of files, cleared at the end (leave=False)
+    list(newsfmt.map_files(str, files[:1], progress=True))
+    assert capsys.readouterr().err == ""  # one file: no bar
 
 
 def test_from_json_names_array_records_by_index(tmp_path: Path) -> None:

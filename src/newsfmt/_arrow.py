@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime
 import functools
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._dict import DictError, from_dict
 from ._errors import ParseError
-from ._files import InputFile
+from ._files import InputFile, progress_bar
 from ._model import Entry
 from ._parser import parse
 from ._pool import DIED, isolated, run_all
@@ -167,7 +166,7 @@ def read_record_batches(
         raise ValueError(f"rows: expected 1 or more, found {rows}")
     tasks = [files[start : start + FILES_PER_TASK] for start in range(0, len(files), FILES_PER_TASK)]
     results = run_all(_read_task, tasks, jobs, _task_died, batch=1, threshold=2)
-    bar = _progress_bar(len(files)) if progress and len(files) > 1 else None
+    bar = progress_bar(len(files)) if progress and len(files) > 1 else None
     entries: list[pyarrow.RecordBatch] = []
     errors: list[pyarrow.RecordBatch] = []
     held = 0
@@ -187,12 +186,6 @@ def read_record_batches(
         bar.close()
     if held or errors:
         yield _joined(entries, 0), _joined(errors, 1)
-
-
-def _progress_bar(total: int) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="file", leave=False, file=sys.stderr)
 
 
 def _split(batches: list[pyarrow.RecordBatch], rows: int) -> list[pyarrow.RecordBatch]:

@@ -473,14 +473,22 @@ def _file_died(item: tuple[str | None, list[tuple[Selection, InputFile]]]) -> li
     return [([Finding(item[1][0][1].name, 1, 1, "NF000", DIED)], None)]
 
 
+def progress_bar(total: int | None) -> Any:
+    """The progress bar of every run over files: tqdm on standard error, counting files, gone when the run ends.
+
+    ``total`` is None when the files stream: the bar counts without a total.
+    """
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", leave=False, file=sys.stderr)
+
+
 def _counted_progress(chunks: Iterable[list[R]], progress: bool) -> Iterator[list[R]]:
-    """The chunks of results, with a progress bar on standard error counting their files (no total: files stream)."""
+    """The chunks of results, with a progress bar counting their files (no total: files stream)."""
     if not progress:
         yield from chunks
         return
-    from tqdm import tqdm
-
-    with tqdm(unit="file", leave=False, file=sys.stderr) as bar:
+    with progress_bar(None) as bar:
         for chunk in chunks:
             bar.update(len(chunk))
             yield chunk
@@ -521,9 +529,11 @@ def _raise_died(file: InputFile) -> NoReturn:
     raise RuntimeError(f"{file.name}: {DIED}")
 
 
-def _shown_progress(items: Iterable[R], total: int | None, progress: bool) -> Iterable[R]:
+def _shown_progress(items: Iterable[R], total: int | None, progress: bool) -> Iterator[R]:
     if not progress or (total is not None and total < 2):
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, total=total, unit="file", leave=False, file=sys.stderr)
+        yield from items
+        return
+    with progress_bar(total) as bar:
+        for item in items:
+            bar.update(1)
+            yield item
