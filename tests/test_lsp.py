@@ -473,3 +473,44 @@ def test_the_diagnostics_of_any_text_are_check_s_findings(
     got = run(editor.change(path, next(VERSIONS), text))
     expected = newsfmt.check(text, str(path))
     assert [(d.code, d.message, d.range.start.line + 1) for d in got] == [(f.code, f.message, f.line) for f in expected]
+
+
+def test_requests_with_nothing_to_answer_get_nothing_and_close_and_save_publish(tmp_path: Path) -> None:
+    from newsfmt import MAX_FILE_SIZE  # the limit the server applies too
+
+    archive(tmp_path, {"news/2016/04/21/dangling.md": serialize(B).replace(A_PATH, "news/2016/04/9/gone.md")})
+    b, dangling, huge = (
+        tmp_path / B_PATH,
+        tmp_path / "news/2016/04/21/dangling.md",
+        tmp_path / "news/2016/04/21/huge.md",
+    )
+    link_line = serialize(B).split("\n").index(f"1. [NATO will meet Russia ](/{A_PATH})")
+
+    async def work(editor: Editor) -> dict[str, Any]:
+        await editor.open(b)
+        await editor.open(dangling)
+        headline = types.Position(2, 3)  # no link there
+        answers: dict[str, Any] = {}
+        answers["hover"] = await editor.client.text_document_hover_async(types.HoverParams(_identifier(b), headline))
+        definition = editor.client.text_document_definition_async
+        answers["definition"] = await definition(types.DefinitionParams(_identifier(b), headline))
+        at_link = types.Position(link_line, 30)
+        answers["gone"] = await definition(types.DefinitionParams(_identifier(dangling), at_link))
+        completion = editor.client.text_document_completion_async
+        await eventually(lambda: completion(types.CompletionParams(_identifier(b), types.Position(link_line, 28))))
+        answers["past the end"] = await completion(types.CompletionParams(_identifier(b), types.Position(99, 0)))
+        answers["in the headline"] = await completion(types.CompletionParams(_identifier(b), headline))
+        editor.client.text_document_did_save(types.DidSaveTextDocumentParams(_identifier(b)))
+        editor.client.text_document_did_close(types.DidCloseTextDocumentParams(_identifier(dangling)))
+        async with editor.arrived:  # the close clears the file's diagnostics: published without a version
+            await asyncio.wait_for(editor.arrived.wait_for(lambda: (uri(dangling), None) in editor.diagnostics), 20)
+        answers["closed"] = editor.diagnostics[uri(dangling), None]
+        answers["huge"] = await editor.open(huge, EXAMPLE + "x" * MAX_FILE_SIZE)
+        return answers
+
+    answers = session(tmp_path, work)
+    huge_found = answers.pop("huge")
+    assert answers == dict.fromkeys(["hover", "definition", "gone", "past the end", "in the headline"]) | {"closed": []}
+    assert [(d.code, d.message, d.range.start.line) for d in huge_found] == [
+        ("NF003", f"expected at most {MAX_FILE_SIZE:,} bytes: not checked in the editor", 0)
+    ]
