@@ -270,3 +270,63 @@ def test_a_related_value_of_the_wrong_type_is_a_dict_error_naming_it(key: str, v
     with pytest.raises(newsfmt.DictError) as raised:  # never a TypeError from deeper down
         newsfmt.from_dict({**ENTRY, "related": [{**RELATED, key: value}]})
     assert [pointer for pointer, _ in raised.value.problems] == [f"/related/0/{key}"]
+
+
+@pytest.mark.parametrize(
+    ("items", "line", "column", "message"),
+    [
+        (
+            "### Source:\n\n1. [Euronews](https://e.com/) and more",
+            8,
+            38,  # the line's last character: the link should have ended there
+            'expected ")" at the end of the source link, found ") and more"',
+        ),
+        ("### Source:\n\nEuronews", 8, 1, 'expected a numbered item like "1. [NAME](URL)", found "Euronews"'),
+        (
+            "### Source:\n\n1. [E](https://e.com/)\n\n### Related:\n\nsomething else",
+            12,
+            1,
+            'expected a numbered item like "1. [TITLE](/news/YYYY/MM/D/slug.md)", found "something else"',
+        ),
+    ],
+)
+def test_an_item_of_the_wrong_shape_is_shown_its_shape(items: str, line: int, column: int, message: str) -> None:
+    with pytest.raises(newsfmt.ParseError) as raised:
+        newsfmt.parse(HEAD + "\n" + items + "\n")
+    assert (raised.value.code, raised.value.line, raised.value.column, raised.value.message) == (
+        "NF109",
+        line,
+        column,
+        message,
+    )
+
+
+def test_valid_related_items_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Speed, not behaviour: the long way explains a bad line and gives the same entry for a good one, so only this
+    # test tells a fast check that refuses good lines from a right one.
+    import newsfmt._model
+    import newsfmt._parser
+
+    class Counted:
+        def __init__(self, pattern: re.Pattern[str]) -> None:
+            self.pattern, self.calls = pattern, 0
+
+        def fullmatch(self, text: str) -> re.Match[str] | None:
+            self.calls += 1
+            return self.pattern.fullmatch(text)
+
+    counted = Counted(newsfmt._model.PATH)
+    monkeypatch.setattr(newsfmt._parser, "PATH", counted)  # the long way's first step
+    related = [
+        "1. [Another title ](/news/2016/04/15/another-title.md) _Context: NATO, Russia_",
+        "2. [Untagged ](/news/2015/12/2/untagged.md)",
+        "3. [A, b: [c] (d) ](/news/2016/04/8/a-b-c-d.md) _Context: a,b, Côte d'Ivoire, x_y_",
+    ]
+    text = HEAD + "\n### Source:\n\n1. [E](https://e.com/)\n\n### Related:\n\n" + "\n".join(related) + "\n"
+    entry = newsfmt.parse(text)
+    assert [(item.title, item.context) for item in entry.related] == [
+        ("Another title", ("NATO", "Russia")),
+        ("Untagged", ()),
+        ("A, b: [c] (d)", ("a,b", "Côte d'Ivoire", "x_y")),
+    ]
+    assert counted.calls == 0

@@ -248,3 +248,17 @@ def test_a_check_keeps_the_names_of_the_linked_folders_as_hashes(inside: Path) -
     assert kept and all(names.itemsize == 8 for names in kept)  # 8 bytes a name, whatever its length
     listed = {hash(name) for folder in (inside / "a/news").glob("*/*/*") for name in os.listdir(folder)}
     assert {key for names in kept for key in names} <= listed
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_the_cache(
+    inside: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
+    cache = tmp_path / "cache"
+
+    def full_disk(source: str, target: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)  # every shard's rename fails, as on a full disk
+    assert _check(["a"], cache) == expected
+    assert list(cache.glob("*/*.json")) == [] and list(cache.rglob("*.tmp")) == []  # no shard, no temporary left

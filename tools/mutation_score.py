@@ -1,8 +1,8 @@
 """Print the mutation score per file from mutmut's results (mutants/**/*.meta), as docs/testing.md tabulates it.
 
 A mutant listed in tools/equivalent_mutants.txt (one name a line, then the reason) is set aside: no test can kill
-a change that does not change behaviour. The score is killed / (mutants - equivalent); a timeout counts as killed,
-as mutmut counts it.
+a change that does not change behaviour. The score is killed / (killed + survived) over the mutants that ran and
+are not set aside; a timeout counts as killed, as mutmut counts it, and a mutant no test reaches as survived.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def equivalents() -> dict[str, str]:
 
 def main() -> int:
     judged = equivalents()
-    rows = []
+    rows: list[tuple[str, int, Counter[str], float | None]] = []
     survivors: list[str] = []
     for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
         exit_codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
@@ -48,15 +48,15 @@ def main() -> int:
             else:
                 count["survived"] += 1
                 survivors.append(name)
-        alive = len(exit_codes) - count["equivalent"]
-        score = (count["killed"] + count["timeout"]) / alive if alive else 1.0
+        ran = count["killed"] + count["timeout"] + count["survived"]  # a mutant no test reaches has survived
+        score = (count["killed"] + count["timeout"]) / ran if ran else None
         rows.append((meta.name.removesuffix(".meta"), len(exit_codes), count, score))
     print("| file | mutants | killed | timeouts | equivalent | survived | not run | score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, total, count, score in rows:
         print(
             f"| `{name}` | {total} | {count['killed']} | {count['timeout']} | {count['equivalent']} "
-            f"| {count['survived']} | {count['not run']} | {score:.1%} |"
+            f"| {count['survived']} | {count['not run']} | {'-' if score is None else f'{score:.1%}'} |"
         )
     for name in survivors:
         print("survived:", name, file=sys.stderr)

@@ -175,7 +175,7 @@ def _create_temporary(folder: str) -> tuple[str, int]:
 
 def _lock(descriptor: int, *, blocking: bool) -> bool:
     """An exclusive flock on the file; False if another process holds one and ``blocking`` is false."""
-    if fcntl is None:  # no flock here (Windows): a cleanup may take a running write's file
+    if fcntl is None:  # pragma: no cover - no flock on Windows: a cleanup may take a running write's file
         return True
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))

@@ -165,7 +165,7 @@ def _locked(cache_dir: str, folder: str) -> Iterator[None]:
         _locks[folder] = os.open(os.path.join(folder, ".lock"), flags)
     try:
         import fcntl
-    except ImportError:  # Windows: no lock; a record lost to a race costs one check
+    except ImportError:  # pragma: no cover - Windows: no lock; a record lost to a race costs one check
         yield
         return
     fcntl.flock(_locks[folder], fcntl.LOCK_EX)
