@@ -519,3 +519,22 @@ def test_to_networkx_without_networkx_says_what_to_install(tmp_path: Path, monke
     monkeypatch.setitem(sys.modules, "networkx", None)  # as if it were not installed
     with pytest.raises(ImportError, match=r"^Archive.to_networkx\(\) needs networkx: pip install networkx$"):
         Archive(archive(tmp_path)).to_networkx()
+
+
+def test_related_to_titles_the_item_with_the_target_s_headline(tmp_path: Path) -> None:
+    archive(tmp_path, {"news/2016/04/8/broken.md": "## Not an entry\n"})
+    archive_ = Archive(tmp_path)
+    assert archive_.related_to("/" + A_PATH, ["NATO", "Russia"]) == Related(
+        title="NATO will meet Russia", path="/" + A_PATH, context=("NATO", "Russia")
+    )
+    assert archive_.related_to("/" + B_PATH).context == ()
+    with pytest.raises(LookupError, match=r"^/news/2016/04/8/gone\.md: no entry there to relate to$"):
+        archive_.related_to("/news/2016/04/8/gone.md")
+    with pytest.raises(ParseError) as raised:
+        archive_.related_to("/news/2016/04/8/broken.md")
+    assert (raised.value.code, raised.value.line) == ("NF101", 1)
+
+
+def test_files_leaves_out_what_exclude_names(tmp_path: Path) -> None:
+    archive(tmp_path)
+    assert list(Archive(tmp_path, exclude=["*/04/8"]).files()) == [str(tmp_path / B_PATH)]

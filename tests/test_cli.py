@@ -361,6 +361,8 @@ def test_every_run_over_files_has_one_progress_bar_that_counts_its_files(
             newsfmt.check_files(newsfmt.iter_files([str(tmp_path)]), progress=progress)
         ),
         "read_record_batches": lambda progress: list(newsfmt.read_record_batches(files, progress=progress)),
+        "Archive.map": lambda progress: list(newsfmt.Archive(tmp_path).map(str, progress=progress)),
+        "Archive.check": lambda progress: list(newsfmt.Archive(tmp_path).check(progress=progress)),
     }
     for name, run_over in runs.items():
         run_over(False)

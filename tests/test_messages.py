@@ -330,3 +330,34 @@ def test_valid_related_items_take_the_fast_path(monkeypatch: pytest.MonkeyPatch)
         ("A, b: [c] (d)", ("a,b", "Côte d'Ivoire", "x_y")),
     ]
     assert counted.calls == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            HEAD + "\n### Source:\n\n\n1. [E](https://e.com/)\n",
+            "x.md:7:1: warning: NF205 expected one blank line here, found 2",
+        ),
+        (
+            HEAD + "\n### Source:\n\n1. [E](https://e.com/)\n\n\n\n### Related:\n\n1. [T ](/news/2016/04/8/t.md)\n",
+            "x.md:9:1: warning: NF205 expected one blank line here, found 3",
+        ),
+        (
+            HEAD + "\n\n### Source:\n\n1. [E](https://e.com/)\n",
+            "x.md:4:1: warning: NF205 expected two blank lines here, found 3",
+        ),
+    ],
+)
+def test_each_count_of_blank_lines_is_said_in_words(text: str, expected: str) -> None:
+    # No canonical place wants no blank line where a file may have some: items and body lines are never apart.
+    assert [str(f) for f in newsfmt.check(text, "x.md") if f.code == "NF205"] == [expected]
+
+
+@pytest.mark.parametrize(("tail", "column"), [("  ", 22), ("\t", 21), (" \t ", 22)])
+def test_whitespace_after_the_headline_s_own_space_is_trailing_whitespace(tail: str, column: int) -> None:
+    # The headline line ends with one space: more is NF204 after that space; another whitespace in its place, at it.
+    text = "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks" + tail + "\n"
+    assert [str(f) for f in newsfmt.check(text, "x.md")] == [
+        f"x.md:3:{column}: warning: NF204 expected no whitespace at the end of the line"
+    ]

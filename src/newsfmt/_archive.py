@@ -18,6 +18,7 @@ from ._errors import ParseError
 from ._files import InputFile, check_files, map_files, walk
 from ._io import MAX_FILE_SIZE, FileProblem, display_path, encode, parse_text, read_bytes, write
 from ._model import DAY_PAGE, Entry, Related
+from ._parser import parse
 
 R = TypeVar("R")
 _SLUG_FILE = re.compile(rf"(?!{DAY_PAGE}\.md)[a-z0-9-]+\.md")
@@ -336,8 +337,8 @@ def write_to_archive(
 
 def _map_one(function: Callable[[Entry], R], file: InputFile) -> tuple[bool, R | None]:
     try:
-        entry = parse_text(file.read_text(), path=file.path)
-    except ParseError:
+        entry = parse(file.read_text())
+    except ParseError:  # a file that is no entry is passed over: its error is not shown
         return False, None
     return True, function(entry)
 
