@@ -1,4 +1,4 @@
-"""Hypothesis profiles: "default" is what README's test command and CI run; "dev" is quick; "mutation" is fixed."""
+"""Hypothesis profiles: "default" is what README's test command runs; "dev" is quick; "mutation" and "coverage" are fixed."""
 
 import os
 import subprocess
@@ -26,6 +26,10 @@ settings.register_profile(
 settings.register_profile("dev", parent=settings.get_profile("default"), max_examples=100)
 # Mutation testing (tools/mutation.sh): the same examples for every mutant, none replayed from an earlier run.
 settings.register_profile("mutation", parent=settings.get_profile("dev"), derandomize=True, database=None)
+# CI's coverage pass: few examples reach the same branches, and the same ones every run, so the total is stable.
+settings.register_profile(
+    "coverage", parent=settings.get_profile("default"), max_examples=20, derandomize=True, database=None
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

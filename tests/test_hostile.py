@@ -79,6 +79,7 @@ def seconds_to_parse(text: str) -> float:
     return best
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("make", HOSTILE.values(), ids=HOSTILE.keys())
 def test_parse_time_grows_linearly_on_hostile_input(make: Callable[[int], str]) -> None:
     one, four, sixteen = (seconds_to_parse(make(megabytes * 1_000_000)) for megabytes in (1, 4, 16))
@@ -124,6 +125,7 @@ def seconds_to_check_markdown(entry: newsfmt.Entry) -> float:
     return best
 
 
+@pytest.mark.timing
 def test_the_markdown_checks_grow_linearly_with_the_body() -> None:
     # Regression: each body line looked for its block among all blocks, quadratic in a body of many paragraphs.
     def entry(paragraphs: int) -> newsfmt.Entry:

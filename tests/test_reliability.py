@@ -536,6 +536,7 @@ def _seconds(text: str) -> float:
     return best
 
 
+@pytest.mark.timing
 def test_15_validate_is_linear_in_the_file_not_in_the_file_times_its_errors() -> None:
     one, many = _items_file(60_000, 1), _items_file(60_000, 49)
     findings = check_text(many, "x.md")[1]

@@ -51,7 +51,7 @@ def main() -> int:
         ran = count["killed"] + count["timeout"] + count["survived"]  # a mutant no test reaches has survived
         score = (count["killed"] + count["timeout"]) / ran if ran else None
         rows.append((meta.name.removesuffix(".meta"), len(exit_codes), count, score))
-    print("| file | mutants | killed | timeouts | equivalent | survived | not run | score |")
+    print("| file | mutants | killed | timeouts | set aside | survived | not run | score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, total, count, score in rows:
         print(
