@@ -228,3 +228,21 @@ def test_fmt_and_to_json_report_a_worker_that_died_and_go_on(
         ]
     else:
         assert died in err.splitlines() and len(out.splitlines()) == POOL_THRESHOLD + 2
+
+
+def test_a_settings_function_of_the_caller_s_is_asked_once_a_folder(tmp_path: Path) -> None:
+    archive(tmp_path, {"news/2016/04/8/second.md": SAMPLE})
+    asked: list[str] = []
+
+    def settings_of(folder: str) -> newsfmt.Settings:
+        asked.append(folder)
+        return newsfmt.Settings(max_file_size=10) if folder.endswith("8") else newsfmt.Settings()
+
+    files = newsfmt.find_files([str(tmp_path)], settings=settings_of)
+    folders = ["", "news", "news/2016", "news/2016/04", "news/2016/04/20", "news/2016/04/8"]
+    assert sorted(asked) == sorted(str(tmp_path / folder) for folder in folders)  # each folder once
+    assert {file.name: file.max_file_size for file in files} == {
+        str(tmp_path / "news/2016/04/20/nato-reopens-talks.md"): newsfmt.MAX_FILE_SIZE,
+        str(tmp_path / "news/2016/04/8/nato-will-meet-russia.md"): 10,
+        str(tmp_path / "news/2016/04/8/second.md"): 10,
+    }
