@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -54,12 +55,12 @@ class Editor:
         def logged(params: types.LogMessageParams) -> None:
             self.logged.append(params.message)
 
-    async def start(self, root: Path) -> None:
+    async def start(self, root: Path, capabilities: types.ClientCapabilities | None = None) -> None:
         await self.client.start_io(sys.executable, "-m", "newsfmt", "lsp")
         folder = types.WorkspaceFolder(uri(root), "archive")
         await self.client.initialize_async(
             types.InitializeParams(
-                capabilities=types.ClientCapabilities(), root_uri=uri(root), workspace_folders=[folder]
+                capabilities=capabilities or types.ClientCapabilities(), root_uri=uri(root), workspace_folders=[folder]
             )
         )
         self.client.initialized(types.InitializedParams())
@@ -514,3 +515,63 @@ def test_requests_with_nothing_to_answer_get_nothing_and_close_and_save_publish(
     assert [(d.code, d.message, d.range.start.line) for d in huge_found] == [
         ("NF003", f"expected at most {MAX_FILE_SIZE:,} bytes: not checked in the editor", 0)
     ]
+
+
+def test_the_unsafe_fix_of_a_self_link_and_no_move_of_an_unsaved_file(tmp_path: Path) -> None:
+    selfish = serialize(A).replace(f"/{B_PATH}", f"/{A_PATH}")  # A links to itself: NF306, an unsafe fix
+    misnamed = "news/2016/04/8/another-name.md"
+    archive(tmp_path, {A_PATH: selfish, misnamed: serialize(A).replace("NATO will meet Russia", "NATO meets")})
+    a, moved = tmp_path / A_PATH, tmp_path / misnamed
+    whole = types.Range(types.Position(0, 0), types.Position(20, 0))
+
+    async def actions(editor: Editor, path: Path, diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
+        context = types.CodeActionContext(diagnostics)
+        params = types.CodeActionParams(_identifier(path), whole, context)
+        return _actions(await editor.client.text_document_code_action_async(params))
+
+    async def work(editor: Editor) -> tuple[list[types.CodeAction], list[str], list[types.CodeAction]]:
+        self_link = await actions(editor, a, await editor.open(a))
+        edited = serialize(A).replace("NATO will meet Russia", "NATO meets") + "\n"  # not saved: disk differs
+        diagnostics = await editor.open(moved, edited)
+        return self_link, [str(d.code) for d in diagnostics], await actions(editor, moved, diagnostics)
+
+    self_link, codes, unsaved = session(tmp_path, work)
+    [action] = self_link
+    assert action.title == "NF306 (unsafe): remove the entry's link to itself"
+    assert action.edit is not None and action.edit.changes is not None
+    [edit] = action.edit.changes[uri(a)]
+    assert edit.new_text == serialize(attrs.evolve(A, related=[]))
+    assert "NF302" in codes and "NF203" in codes
+    assert [a.title for a in unsaved] == [
+        "NF203: rewrite the file in the canonical layout",
+        "newsfmt: fix all safe findings",
+    ]  # no move: the rename works on the files on disk, so it waits for a save
+
+
+def test_the_server_asks_a_client_that_can_watch_files_to_watch_the_entries(tmp_path: Path) -> None:
+    archive(tmp_path)
+    watching = types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+    capabilities = types.ClientCapabilities(
+        workspace=types.WorkspaceClientCapabilities(did_change_watched_files=watching)
+    )
+
+    async def run() -> list[types.Registration]:
+        editor = Editor()
+        asked: list[types.Registration] = []
+        arrived = asyncio.Event()
+
+        @editor.client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            asked.extend(params.registrations)
+            arrived.set()
+
+        await editor.start(tmp_path, capabilities)
+        try:
+            await asyncio.wait_for(arrived.wait(), 20)
+            return asked
+        finally:
+            await editor.stop()
+
+    [registration] = asyncio.run(run())
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    assert registration.register_options == {"watchers": [{"globPattern": "**/*.md"}]}  # as JSON on the wire
