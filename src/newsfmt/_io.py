@@ -54,6 +54,13 @@ class _Symlink(Exception):
     """``read_bytes(nofollow=True)`` met a symlink: the caller looks where it leads first."""
 
 
+def _not_a_file(mode: int) -> FileProblem:
+    """NF004 for what is not a regular file, saying what it is."""
+    from ._atomic import kind_of  # the writer's module: loaded only when a run meets such a file, or writes
+
+    return FileProblem("NF004", f"expected a file, found {kind_of(mode)}")
+
+
 def read_bytes(name: str, max_size: int, *, nofollow: bool = False) -> bytes:
     """A regular file's bytes, refusing FIFOs and devices (which could block forever) and large files.
 
@@ -73,16 +80,12 @@ def read_bytes(name: str, max_size: int, *, nofollow: bool = False) -> bytes:
         except OSError:
             info = None
         if info is not None and not stat.S_ISREG(info.st_mode):
-            from ._atomic import kind_of
-
-            raise FileProblem("NF004", f"expected a file, found {kind_of(info.st_mode)}") from None
+            raise _not_a_file(info.st_mode) from None
         raise
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            from ._atomic import kind_of
-
-            raise FileProblem("NF004", f"expected a file, found {kind_of(info.st_mode)}")
+            raise _not_a_file(info.st_mode)
         if info.st_size > max_size:
             raise FileProblem("NF003", f"expected at most {max_size:,} bytes, found {info.st_size:,}")
         # read(n) allocates n bytes first: ask for the size fstat gave (one more, to see
