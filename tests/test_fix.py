@@ -436,11 +436,12 @@ def test_a_new_headline_with_the_same_slug_keeps_the_file_and_retitles_the_links
 
 
 @pytest.mark.parametrize(
-    ("content", "kind"),
-    [(None, "missing"), (b"\xff\xfe", "not UTF-8"), (b"# no date line\n", "does not parse"), ("folder", "a folder")],
+    "content",
+    [None, b"\xff\xfe", b"# no date line\n", "folder"],
+    ids=["missing", "not UTF-8", "does not parse", "a folder"],
 )
 def test_plan_move_of_what_is_no_entry_file_is_a_value_error_naming_it(
-    tmp_path: Path, content: bytes | str | None, kind: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, content: bytes | str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     archive(tmp_path)
     monkeypatch.chdir(tmp_path)

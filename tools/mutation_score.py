@@ -1,8 +1,9 @@
 """Print the mutation score per file from mutmut's results (mutants/**/*.meta), as docs/testing.md tabulates it.
 
-A mutant listed in tools/equivalent_mutants.txt (one name a line, then the reason) is set aside: no test can kill
-a change that does not change behaviour. The score is killed / (killed + survived) over the mutants that ran and
-are not set aside; a timeout counts as killed, as mutmut counts it, and a mutant no test reaches as survived.
+A mutant listed in tools/set_aside_mutants.txt (one name a line, then the reason) is set aside: an equivalent
+mutant (no test can kill a change that does not change behaviour), or one mutmut cannot switch on. The score is
+killed / (killed + survived) over the mutants that ran and are not set aside; a timeout counts as killed, as
+mutmut counts it, and a mutant no test reaches as survived.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ KILLED = {1, 3, 37}  # a failing test, pytest's internal error, a type check: as
 TIMEOUT = {-24, 24, 36, 152, 255}
 
 
-def equivalents() -> dict[str, str]:
-    """The mutants judged equivalent, with why."""
+def set_aside() -> dict[str, str]:
+    """The mutants set aside, with why."""
     judged: dict[str, str] = {}
-    for line in (ROOT / "tools" / "equivalent_mutants.txt").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / "tools" / "set_aside_mutants.txt").read_text(encoding="utf-8").splitlines():
         name, _, why = line.partition(" ")
         if name and not name.startswith("#"):
             judged[name] = why.strip()
@@ -28,7 +29,7 @@ def equivalents() -> dict[str, str]:
 
 
 def main() -> int:
-    judged = equivalents()
+    judged = set_aside()
     rows: list[tuple[str, int, Counter[str], float | None]] = []
     survivors: list[str] = []
     for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
@@ -38,7 +39,7 @@ def main() -> int:
         count = Counter[str]()
         for name, code in exit_codes.items():
             if name in judged:
-                count["equivalent"] += 1
+                count["set aside"] += 1
             elif code in KILLED:
                 count["killed"] += 1
             elif code in TIMEOUT:
@@ -55,7 +56,7 @@ def main() -> int:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, total, count, score in rows:
         print(
-            f"| `{name}` | {total} | {count['killed']} | {count['timeout']} | {count['equivalent']} "
+            f"| `{name}` | {total} | {count['killed']} | {count['timeout']} | {count['set aside']} "
             f"| {count['survived']} | {count['not run']} | {'-' if score is None else f'{score:.1%}'} |"
         )
     for name in survivors:
