@@ -246,6 +246,8 @@ def test_a_rename_keeps_every_finding_and_every_link(
         if (new in entries and new != old) or name == "index":
             return
         plan = newsfmt.plan_move(str(root / old[1:]), str(root / new[1:]))
+    if new != old and any(item.path == new for other in entries.values() for item in other.related):
+        return  # the move gives a dangling link its target: its NF303 rightly becomes whatever the target earns
     before, links = _keyed(root, old, new), {(a.replace(old, new), b.replace(old, new)) for a, b in _resolved(root)}
     plan.apply()
     assert _keyed(root) == before
