@@ -142,3 +142,66 @@ def test_the_scale_page_s_spark_job_writes_the_entries_and_reports_the_errors(
         f"{root}/news/2016/04/3/latin.md: NF002 expected UTF-8 text, found the byte 0xE9",
         f'{root}/news/2016/04/4/huge.md: NF101 expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "{"x" * 57}..."',
     ]  # under the default size limit, the "huge" file is read, and is no entry
+
+
+def test_the_data_source_as_spark_s_workers_run_it(root: Path) -> None:
+    """What Spark calls in its own Python workers (out of coverage's reach there), called here with every option."""
+    from pyspark.sql.datasource import EqualTo, GreaterThan, In, LessThanOrEqual
+
+    source = newsfmt.spark.NewsfmtDataSource({"path": str(root)})
+    assert source.name() == "newsfmt"
+    assert source.schema() == newsfmt.spark.spark_schema(newsfmt.arrow_schema())
+    only = newsfmt.spark.NewsfmtDataSource({"path": str(root), "errors": "only"})
+    assert only.schema().fieldNames() == newsfmt.error_schema().names
+    with pytest.raises(ValueError, match=r"^errors: expected \"skip\", \"raise\" or \"only\", found 'keep'$"):
+        newsfmt.spark.NewsfmtDataSource({"errors": "keep"}).reader(None)
+    # One date, or a range; partitions hold the dates of their day folders.
+    reader = source.reader(source.schema())
+    assert isinstance(reader, newsfmt.spark._Reader) and reader.root == str(root)
+    one = newsfmt.spark._Reader({"path": str(root), "dates": "2016-04-10"})
+    assert [partition.value for partition in one.partitions()] == [[datetime.date(2016, 4, 10)]]
+    span = newsfmt.spark._Reader({"path": str(root), "dates": "2016-04-09:2016-04-12", "daysperpartition": "1"})
+    assert [partition.value for partition in span.partitions()] == [
+        [date] for date, _ in newsfmt.Archive(root).days(datetime.date(2016, 4, 9), datetime.date(2016, 4, 12))
+    ]
+    assert newsfmt.spark._Reader({"path": str(root), "dates": "1999-01-01"}).partitions()[0].value == []
+    # Each kind of filter on the date narrows the range; a filter on another column or value is passed on untouched.
+    first, last = datetime.date(2016, 4, 4), datetime.date(2016, 4, 19)
+    narrowing = [In(("date",), (last, first)), GreaterThan(("date",), first), LessThanOrEqual(("date",), last)]
+    others = [EqualTo(("headline",), "Entry 1"), EqualTo(("date",), "2016-04-10"), In(("date",), ("x", first))]
+    reader = newsfmt.spark._Reader({"path": str(root)})
+    assert list(reader.pushFilters(narrowing + others)) == narrowing + others
+    assert (reader.start, reader.end) == (first + datetime.timedelta(days=1), last)
+    # Errors "only" reads every day of the archive whatever the filter on the date: those rows have no date.
+    reader = newsfmt.spark._Reader({"path": str(root), "errors": "only"})
+    list(reader.pushFilters(narrowing))
+    assert (reader.start, reader.end) == (datetime.date.min, datetime.date.max)
+
+
+def test_each_errors_option_reads_a_partition_as_spark_s_workers_do(root: Path) -> None:
+    from pyspark.sql.datasource import InputPartition
+
+    broken = InputPartition([datetime.date(2016, 4, 2)])
+    records = [r for r in newsfmt.Archive(root).between(datetime.date(2016, 4, 2), datetime.date(2016, 4, 2))]
+    good = [r for r in records if r.entry is not None]
+    assert good and len(good) < len(records)
+    (batch,) = newsfmt.spark._Reader({"path": str(root)}).read(broken)
+    assert newsfmt.from_arrow(batch) == [r.entry for r in good]
+    assert batch.column("path").to_pylist() == [r.path for r in good]
+    with pytest.raises(newsfmt.ParseError, match=r"/broken\.md: line 1, column 1: expected the date line") as raised:
+        list(newsfmt.spark._Reader({"path": str(root), "errors": "raise"}).read(broken))
+    assert raised.value.code == "NF101"
+    (errors,) = newsfmt.spark._Reader({"path": str(root), "errors": "only"}).read(broken)
+    assert errors.to_pylist() == [
+        {
+            "path": r.path,
+            "code": r.error.code,
+            "line": r.error.line,
+            "column": r.error.column,
+            "message": r.error.message,
+        }
+        for r in records
+        if r.error is not None
+    ]
+    clean = InputPartition([datetime.date(2016, 4, 10)])
+    assert list(newsfmt.spark._Reader({"path": str(root), "errors": "only"}).read(clean)) == []
