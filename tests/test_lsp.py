@@ -55,12 +55,17 @@ class Editor:
         def logged(params: types.LogMessageParams) -> None:
             self.logged.append(params.message)
 
-    async def start(self, root: Path, capabilities: types.ClientCapabilities | None = None) -> None:
+    async def start(
+        self, root: Path, capabilities: types.ClientCapabilities | None = None, *, folders: bool = True
+    ) -> None:
+        """Start the server on the workspace ``root``: a workspace folder, or with ``folders=False`` the root alone."""
         await self.client.start_io(sys.executable, "-m", "newsfmt", "lsp")
         folder = types.WorkspaceFolder(uri(root), "archive")
         await self.client.initialize_async(
             types.InitializeParams(
-                capabilities=capabilities or types.ClientCapabilities(), root_uri=uri(root), workspace_folders=[folder]
+                capabilities=capabilities or types.ClientCapabilities(),
+                root_uri=uri(root),
+                workspace_folders=[folder] if folders else None,
             )
         )
         self.client.initialized(types.InitializedParams())
@@ -171,6 +176,7 @@ def test_the_archive_checks_and_the_configuration_apply_in_the_editor(tmp_path: 
         ("1. [Reuters](ht tp://example.com/a)", 13, "ht tp://example.com/a"),  # a URL, without its ")"
         ("1. [ Reuters](https://example.com/a)", 4, " Reuters"),  # a name, without its "]("
         ("### [2016-04-09](/news/2016/04/8/index.md)", 5, "2016-04-09"),  # the date of the date line
+        ("### [2016-04-09] (/news/2016/04/8/index.md)", 5, "2016-04-09"),  # the date, the link broken
         ("### Source:  ", 11, "  "),  # trailing whitespace
         ("# NATO", 6, ""),  # a missing space: a point
         (
@@ -298,6 +304,84 @@ def test_the_rename_of_a_misnamed_file_is_a_workspace_edit_with_the_links(tmp_pa
     assert list(newsfmt.Archive(tmp_path).check(select=["NF", "NF307"])) == []
 
 
+def test_no_action_for_a_text_that_does_not_parse_quick_fixes_alone_and_moves_that_cannot_be_done(
+    tmp_path: Path,
+) -> None:
+    import datetime
+
+    self_linked = "news/2016/04/21/old-name.md"
+    c = newsfmt.Entry(
+        date=datetime.date(2016, 4, 21),
+        headline="Talks end",
+        related=[newsfmt.Related(title="Talks end", path="/" + self_linked)],
+    )
+    taken = "news/2016/04/8/another-name.md"  # A's text: its own name, A_PATH, is taken by A
+    archive(tmp_path, {self_linked: serialize(c), taken: serialize(A)})
+    whole = types.Range(types.Position(0, 0), types.Position(20, 0))
+
+    async def actions(editor: Editor, path: Path, text: str | None = None, only: Any = None) -> list[Any]:
+        context = types.CodeActionContext(await editor.open(path, text), only=only)
+        answer = await editor.client.text_document_code_action_async(
+            types.CodeActionParams(_identifier(path), whole, context)
+        )
+        return [(a.title, a.kind) for a in _actions(answer)]
+
+    async def work(editor: Editor) -> dict[str, Any]:
+        quick = [types.CodeActionKind.QuickFix]
+        messy = serialize(A).replace("### Source:", "### Sources:")
+        return {
+            "no parse": await actions(editor, tmp_path / "news/2016/04/9/broken.md", BROKEN["no date line"]),
+            "quick fixes": await actions(editor, tmp_path / A_PATH, messy, quick),
+            "taken": await actions(editor, tmp_path / taken),
+            "moved": await actions(editor, tmp_path / self_linked),
+        }
+
+    answers = session(tmp_path, work)
+    assert answers == {
+        "no parse": [],
+        "quick fixes": [("NF208: rewrite the file in the canonical layout", "quickfix")],  # no "fix all"
+        "taken": [],  # the move would overwrite A: none is offered
+        "moved": [
+            ("NF302 (unsafe): move the file to /news/2016/04/21/talks-end.md, and the links to it", "quickfix"),
+            ("NF306 (unsafe): remove the entry's link to itself", "quickfix"),
+        ],
+    }
+
+
+def test_a_moved_file_that_links_to_itself_gets_its_new_text_after_the_rename(tmp_path: Path) -> None:
+    import datetime
+
+    old, new = "news/2016/04/21/old-name.md", "news/2016/04/21/talks-end.md"
+    c = newsfmt.Entry(
+        date=datetime.date(2016, 4, 21),
+        headline="Talks end",
+        related=[newsfmt.Related(title="Talks end", path="/" + old)],
+    )
+    archive(tmp_path, {old: serialize(c)})
+    path = tmp_path / old
+
+    async def work(editor: Editor) -> types.CodeAction:
+        diagnostics = [d for d in await editor.open(path) if d.code == "NF302"]
+        params = types.CodeActionParams(
+            _identifier(path),
+            types.Range(types.Position(0, 0), types.Position(20, 0)),
+            types.CodeActionContext(diagnostics),
+        )
+        [action] = [
+            a for a in _actions(await editor.client.text_document_code_action_async(params)) if "NF302" in a.title
+        ]
+        return action
+
+    action = session(tmp_path, work)
+    assert action.edit is not None and action.edit.document_changes is not None
+    rename, text = action.edit.document_changes
+    assert isinstance(rename, types.RenameFile) and rename.new_uri == uri(tmp_path / new)
+    assert isinstance(text, types.TextDocumentEdit) and text.text_document.uri == uri(tmp_path / new)
+    [edit] = text.edits
+    assert isinstance(edit, types.TextEdit)
+    assert edit.new_text == serialize(attrs.evolve(c, related=[newsfmt.Related(title="Talks end", path="/" + new)]))
+
+
 def _actions(answer: Sequence[types.Command | types.CodeAction] | None) -> list[types.CodeAction]:
     actions = [action for action in answer or () if isinstance(action, types.CodeAction)]
     assert len(actions) == len(answer or ())  # no bare commands
@@ -379,6 +463,58 @@ def test_document_links_for_sources_and_related_paths(tmp_path: Path) -> None:
     ]
     source = lines[links[0].range.start.line]
     assert source[links[0].range.start.character : links[0].range.end.character] == "https://example.com/a"
+
+
+def test_links_and_look_ups_with_nothing_to_find(tmp_path: Path) -> None:
+    archive(tmp_path, {"news/2016/04/9/broken.md": "broken\n"})
+    a, b = tmp_path / A_PATH, tmp_path / B_PATH
+    lines = serialize(A).split("\n")
+    lines.insert(lines.index("1. [Reuters](https://example.com/a)") + 1, "2. [Notes](notes.txt)")  # no URL
+    lines[-1:-1] = ["2. [Broken ](/news/2016/04/9/broken.md)", "3. [Missing ](/news/2016/04/9/missing.md)"]
+    text = "\n".join(lines).removesuffix("\n")  # and no newline at the end
+    broken_line = lines.index("2. [Broken ](/news/2016/04/9/broken.md)")
+
+    async def work(editor: Editor) -> dict[str, Any]:
+        await editor.open(a, text)
+        hover = editor.client.text_document_hover_async
+        answers: dict[str, Any] = {
+            "links": await editor.client.text_document_document_link_async(types.DocumentLinkParams(_identifier(a))),
+            "broken": await hover(types.HoverParams(_identifier(a), types.Position(broken_line, 20))),
+            "past the end": await hover(types.HoverParams(_identifier(a), types.Position(99, 0))),
+            "date line": await hover(types.HoverParams(_identifier(a), types.Position(0, 25))),
+            "formatting": await editor.client.text_document_formatting_async(
+                types.DocumentFormattingParams(_identifier(a), types.FormattingOptions(4, True))
+            ),
+        }
+        context = types.ReferenceContext(include_declaration=False)
+        references = editor.client.text_document_references_async
+        params = types.ReferenceParams(context, _identifier(a), types.Position(2, 3))
+        answers["references before"] = [r.uri for r in await eventually(lambda: references(params))]
+        b.unlink()  # gone without the client saying so: the index still has its link to A
+        after = await references(params)
+        answers["references"] = None if after is None else list(after)
+        return answers
+
+    async def run() -> dict[str, Any]:
+        editor = Editor()
+        await editor.start(tmp_path, folders=False)  # an editor that gives the root alone, no workspace folders
+        try:
+            return await asyncio.wait_for(work(editor), 60)
+        finally:
+            await editor.stop()
+
+    answers = asyncio.run(run())
+    assert [link.target for link in answers.pop("links")] == [
+        "https://example.com/a",
+        uri(b),
+        uri(tmp_path / "news/2016/04/9/broken.md"),
+    ]  # not notes.txt, not the missing entry
+    assert answers.pop("broken").contents.value == "`/news/2016/04/9/broken.md`: no such entry in the archive"
+    [edit] = answers.pop("formatting")
+    assert edit.new_text == serialize(newsfmt.parse(text)) != text
+    last = text.split("\n")
+    assert edit.range.end == types.Position(len(last) - 1, len(last[-1]))  # the end of the text's last line
+    assert answers == {"past the end": None, "date line": None, "references before": [uri(b)], "references": []}
 
 
 def test_a_file_renamed_in_the_workspace_updates_the_index(tmp_path: Path) -> None:
@@ -546,6 +682,91 @@ def test_the_unsafe_fix_of_a_self_link_and_no_move_of_an_unsaved_file(tmp_path: 
         "NF203: rewrite the file in the canonical layout",
         "newsfmt: fix all safe findings",
     ]  # no move: the rename works on the files on disk, so it waits for a save
+
+
+def test_the_index_drops_what_stops_parsing_and_the_log_says_what_could_not_be_done(tmp_path: Path) -> None:
+    root = tmp_path / "workspace"
+    archive(root, {"news/2016/04/21/broken.md": "broken\n"})  # the index is built past a broken file
+    other = archive(tmp_path / "elsewhere")  # an archive outside the workspace: no index until one is asked for
+    gone = tmp_path / "gone/news/2016/04/8/draft.md"  # an unsaved file in a folder that does not exist
+    b = root / B_PATH
+    link_line = serialize(B).split("\n").index(f"1. [NATO will meet Russia ](/{A_PATH})")
+    watching = types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+    capabilities = types.ClientCapabilities(
+        workspace=types.WorkspaceClientCapabilities(did_change_watched_files=watching)
+    )
+
+    async def paths(editor: Editor, path: Path, position: types.Position) -> list[str] | None:
+        answer = await editor.client.text_document_completion_async(types.CompletionParams(_identifier(path), position))
+        assert answer is None or isinstance(answer, types.CompletionList)
+        return None if answer is None else [item.label for item in answer.items]
+
+    async def logged(editor: Editor, start: str) -> str:
+        for _ in range(400):
+            if found := [message for message in editor.logged if message.startswith(start)]:
+                return found[0]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"never logged: {start}")
+
+    async def work(editor: Editor) -> dict[str, Any]:
+        answers: dict[str, Any] = {"registration": await logged(editor, "newsfmt: initialized: ")}
+        await editor.open(b)
+        at_link = types.Position(link_line, 28)
+        answers["before"] = await eventually(lambda: paths(editor, b, at_link))
+        (root / A_PATH).write_text("broken\n")  # A stops parsing; the client says so, with files it ignores
+        events = [(root / A_PATH, 2), (root / "notes.txt", 1), (root / "news/2016/04/8/index.md", 2)]
+        changes = [types.FileEvent(uri(path), types.FileChangeType(kind)) for path, kind in events]
+        changes.append(types.FileEvent(uri(other / A_PATH), types.FileChangeType.Deleted))  # no index there yet
+        editor.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes))
+        answers["after"] = await paths(editor, b, at_link)
+        for version in range(2, 7):  # changes in a burst: each version gets its diagnostics, in order
+            document = types.VersionedTextDocumentIdentifier(version, uri(b))
+            change = types.TextDocumentContentChangeWholeDocument(serialize(B) + "x" * version)
+            editor.client.text_document_did_change(types.DidChangeTextDocumentParams(document, [change]))
+        answers["last"] = [d.code for d in await editor.wait(uri(b), 6)]
+        answers["versions"] = [version for document, version in editor.diagnostics if document == uri(b)]
+        elsewhere = other / B_PATH
+        await editor.open(elsewhere)
+        editor.client.text_document_did_save(types.DidSaveTextDocumentParams(_identifier(elsewhere)))
+        references = editor.client.text_document_references_async
+        context = types.ReferenceContext(include_declaration=False)
+        headline = types.Position(2, 3)
+        answers["references"] = await references(types.ReferenceParams(context, _identifier(elsewhere), headline))
+        answers["completion"] = await paths(editor, elsewhere, headline)
+        await editor.open(gone, EXAMPLE)
+        answers["gone"] = await paths(editor, gone, types.Position(0, 0))
+        answers["index"] = await logged(editor, "newsfmt: index: ")
+        answers["gone again"] = await paths(editor, gone, types.Position(0, 0))  # not built again: still nothing
+        return answers
+
+    async def run() -> dict[str, Any]:
+        editor = Editor()
+
+        @editor.client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            raise RuntimeError("no watching today")
+
+        await editor.start(root, capabilities)
+        try:
+            return await asyncio.wait_for(work(editor), 60)
+        finally:
+            await editor.stop()
+
+    answers = asyncio.run(run())
+    assert answers.pop("registration").startswith("newsfmt: initialized: ")
+    assert answers.pop("before") == [f"/{B_PATH}", f"/{A_PATH}"]  # in the order of the paths
+    assert answers.pop("index") == (
+        f"newsfmt: index: {tmp_path / 'gone'}: expected the folder that holds news/, found no folder"
+    )
+    assert answers == {
+        "after": [f"/{B_PATH}"],
+        "last": [f.code for f in newsfmt.check(serialize(B) + "x" * 6, str(root / B_PATH))],
+        "versions": [1, 2, 3, 4, 5, 6],
+        "references": None,
+        "completion": None,
+        "gone": None,
+        "gone again": None,
+    }
 
 
 def test_the_server_asks_a_client_that_can_watch_files_to_watch_the_entries(tmp_path: Path) -> None:
