@@ -538,3 +538,22 @@ def test_related_to_titles_the_item_with_the_target_s_headline(tmp_path: Path) -
 def test_files_leaves_out_what_exclude_names(tmp_path: Path) -> None:
     archive(tmp_path)
     assert list(Archive(tmp_path, exclude=["*/04/8"]).files()) == [str(tmp_path / B_PATH)]
+
+
+def test_map_runs_in_this_process_without_a_bar_unless_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive(tmp_path)
+    seen: list[str] = []
+
+    def headline(entry: newsfmt.Entry) -> str:  # a closure, which a pool could not take
+        seen.append(entry.headline)
+        return entry.headline
+
+    headlines = list(Archive(tmp_path).map(headline))
+    assert headlines == seen == ["NATO reopens talks", "NATO will meet Russia"]  # no pool by default
+    assert capsys.readouterr().err == ""
+    assert list(Archive(tmp_path).map(newsfmt.to_dict, jobs=2, progress=True)) == [
+        newsfmt.to_dict(entry) for entry in Archive(tmp_path).entries()
+    ]
+    assert "0/2 [" in capsys.readouterr().err  # the bar, on standard error (it clears itself at the end)

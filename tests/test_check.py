@@ -103,3 +103,32 @@ def test_a_file_with_very_many_errors_stops_after_the_cap() -> None:
     _, findings = check_text(text, "entry.md")
     assert [f.code for f in findings] == ["NF110"] * MAX_ERRORS + ["NF000"]
     assert findings[-1].message == f"stopped after {MAX_ERRORS} errors"
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_after_each_repair_the_parse_resumes_near_the_error(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
+    # The promise that makes many errors cost linear time: each re-parse is given a few lines before the error
+    # and the rest of the file, never the file from its start (a line of whitespace is blank too).
+    import newsfmt._parser
+    import newsfmt._repair as repair
+
+    lines = ["### [2016-04-20](/news/2016/04/20/index.md)", "", "# NATO ", "", *["x"] * 200, blank, "## a", "", "## b"]
+    lines += ["", "### Source:", "", "1. [a](b c)", "2. [a](b c)"]
+    text = "\n".join(lines) + "\n"
+    with pytest.raises(ParseError) as raised:
+        parse(text)
+    given_lines: list[int] = []
+    original = newsfmt._parser.parse_lines
+
+    def counted(lines: list[str]) -> Entry:
+        given_lines.append(len(lines))
+        return original(lines)
+
+    monkeypatch.setattr(repair, "parse_lines", counted)
+    assert [(line, code) for line, _, code, _ in repair.errors(text, raised.value)] == [
+        (206, "NF106"),
+        (208, "NF106"),
+        (212, "NF111"),
+        (213, "NF111"),
+    ]
+    assert len(given_lines) == 4 and max(given_lines) < 20, given_lines

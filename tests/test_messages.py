@@ -361,3 +361,43 @@ def test_whitespace_after_the_headline_s_own_space_is_trailing_whitespace(tail: 
     assert [str(f) for f in newsfmt.check(text, "x.md")] == [
         f"x.md:3:{column}: warning: NF204 expected no whitespace at the end of the line"
     ]
+
+
+_SOURCES = "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n\n\n### Source:\n\n"
+_RELATED = _SOURCES + "1. [E](https://e.com/)\n\n### Related:\n\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the related title's own space, which the headline's NF207 does not cover
+            _RELATED + "1. [T](/news/2016/04/8/t.md)\n",
+            ["x.md:12:6: warning: NF207 expected a space after the related title, found none"],
+        ),
+        (  # a wrong number of another width: the columns after it are the file's, not the canonical line's
+            _RELATED + "10. [T](/news/2016/04/8/t.md)\n",
+            [
+                "x.md:12:1: warning: NF210 expected the number 1, found 10",
+                "x.md:12:7: warning: NF207 expected a space after the related title, found none",
+            ],
+        ),
+        (  # a line laid out otherwise: the value is found in it, the first time it appears (not in the URL)
+            _SOURCES + "2. [_a_](https://e.com/_a_)\n",
+            [
+                "x.md:8:1: warning: NF210 expected the number 1, found 2",
+                'x.md:8:5: warning: NF403 expected a link "_a_" to "https://e.com/_a_", the reader sees a link "a" to '
+                '"https://e.com/_a_"',
+            ],
+        ),
+        (  # tags spaced otherwise than their canonical text: the finding is where the emphasis opens
+            _RELATED + "1. [T ](/news/2016/04/8/t.md)  _Context: a,  _b_\n",
+            [
+                "x.md:12:31: warning: NF206 expected the canonical spacing around the value here",
+                'x.md:12:32: warning: NF405 expected the emphasis "Context: a, _b", the reader sees text " _Context: a, ", '
+                'then emphasis "b"',
+            ],
+        ),
+    ],
+)
+def test_a_finding_on_a_line_laid_out_otherwise_points_into_the_file_s_line(text: str, expected: list[str]) -> None:
+    assert [str(f) for f in newsfmt.check(text, "x.md", select=["NF2", "NF4"])] == expected

@@ -274,7 +274,7 @@ def _line_map(lines: list[str], canonical: list[str]) -> dict[int, int]:
 
 
 def _blank_lines(count: int) -> str:
-    return {0: "no blank line", 1: "one blank line", 2: "two blank lines"}[count]
+    return {1: "one blank line", 2: "two blank lines"}[count]  # no place wants none where a file may have some
 
 
 def _line_style(path: str, number: int, line: str, canonical: str) -> list[Finding]:
@@ -302,7 +302,7 @@ def _line_style(path: str, number: int, line: str, canonical: str) -> list[Findi
         offset = 0
     if core == canonical_core:
         return findings
-    if canonical_core == "### Source:" and core == "### Sources:":
+    if core == "### Sources:":  # the other spelling of "### Source:"
         findings.append(Finding(path, number, 5, "NF208", 'expected "### Source:", found "### Sources:"'))
     elif canonical_core.startswith("### [") and _unpadded(core) == canonical_core:
         findings.append(
