@@ -213,3 +213,33 @@ def test_quiet_fixes_print_no_summary(here: Path, capsys: pytest.CaptureFixture[
     assert run(capsys, "validate", "--fix", "--diff", "-q", "-j", "1", "--ignore", "NF3", ".")[2] == ""
     assert run(capsys, "validate", "--fix", "-q", "-j", "1", "--ignore", "NF3", ".") == (0, "", "")
     assert (here / "news/2016/04/8/a-headline.md").read_text() == SAMPLE
+
+
+def test_a_fix_that_cannot_be_made_is_said_and_not_counted(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = "news/2016/04/8/another.md"  # A again, with trailing whitespace; its own name is taken by A
+    archive(here)
+    text = (here / A_PATH).read_text()
+    (here / taken).write_text(text.replace("# NATO will meet Russia \n", "# NATO will meet Russia  \n"))
+    code, out, err = run(capsys, "validate", "--fix", "--unsafe-fixes", "--no-cache", "-j", "1", ".")
+    assert (code, out) == (
+        0,
+        "news/2016/04/8/another.md:3:3: warning: NF302 expected the file name to start the headline's slug "
+        "nato-will-meet-russia..., found another\n",
+    )
+    assert err.splitlines() == [
+        f"newsfmt: {taken}: cannot move to {A_PATH}, which exists",
+        "1 finding fixed, 1 file written",
+        "3 files, 0 errors, 1 warning",
+    ]
+    assert (here / taken).read_text() == text  # the safe fix, made
+
+
+def test_quiet_runs_print_no_summary_of_a_baseline_or_a_conversion(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive(here)
+    assert run(capsys, "validate", "--baseline", "b.json", "--update-baseline", "-q", ".") == (0, "", "")
+    assert json.loads((here / "b.json").read_text())  # written all the same
+    assert run(capsys, "to-json", "-q", "-o", "entries.jsonl", ".") == (0, "", "")
+    written = f"copy/{B_PATH}\ncopy/{A_PATH}\n"  # the files written are its output; only the summary goes
+    assert run(capsys, "from-json", "-q", "--out-dir", "copy", "entries.jsonl") == (0, written, "")

@@ -471,6 +471,23 @@ def test_a_fix_plan_skips_a_file_changed_since_its_check_and_says_so(
     assert plan.problems == ("news/2016/04/8/nato-will-meet.md: changed since it was checked; check it again",)
 
 
+@pytest.mark.parametrize("where", ["relative", "absolute"])
+def test_a_move_whose_target_is_taken_is_not_counted_as_fixed_but_the_file_s_safe_fixes_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    taken = "news/2016/04/8/another.md"  # A again, with trailing whitespace; its own name is taken by A
+    archive(tmp_path, {taken: serialize(A).replace("# NATO will meet Russia \n", "# NATO will meet Russia  \n")})
+    monkeypatch.chdir(tmp_path)
+    files = newsfmt.find_files(["news" if where == "relative" else str(tmp_path / "news")])
+    findings = [f for f in newsfmt.check_files(files) if f.path.endswith(taken)]
+    assert [f.code for f in findings] == ["NF302", "NF204"]
+    plan = newsfmt.plan_fixes(files, findings, unsafe=True)
+    shown = taken if where == "relative" else str(tmp_path / taken)
+    assert plan.problems == (f"{taken}: cannot move to {A_PATH}, which exists",)
+    assert [(f.path, f.code) for f in plan.fixed] == [(shown, "NF204")]
+    assert [(c.path, c.new) for c in plan.changes] == [(str(tmp_path / taken), serialize(A))]
+
+
 def test_two_moves_in_one_archive_read_its_backlinks_once_and_both_links_follow(tmp_path: Path) -> None:
     a = serialize(A).replace("/04/20/nato-reopens-talks.md", "/04/20/talks.md")
     b = serialize(B).replace("/04/8/nato-will-meet-russia.md", "/04/8/meet.md")
