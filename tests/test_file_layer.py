@@ -30,6 +30,15 @@ def test_find_files_finds_what_validate_finds_in_its_order(tmp_path: Path) -> No
     assert {finding["path"] for finding in report} <= {os.path.relpath(file.path, tmp_path) for file in files}
 
 
+def test_a_file_under_two_of_the_paths_is_found_once_the_first_path_s_way(tmp_path: Path) -> None:
+    archive(tmp_path)
+    files = newsfmt.find_files([tmp_path / "news/2016/04/8", tmp_path / "news", tmp_path / A_PATH])
+    assert [(os.path.relpath(file.path, tmp_path), file.tree) for file in files] == [
+        (B_PATH, str(tmp_path / "news")),
+        (A_PATH, str(tmp_path / "news/2016/04/8")),  # first under the day folder, the first path
+    ]
+
+
 def test_find_files_refuses_a_missing_path_and_stdin_without_its_bytes(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"^nowhere/a\\nb\.md: no such file or folder$"):
         newsfmt.find_files(["nowhere/a\nb.md"])
@@ -166,3 +175,33 @@ def test_write_to_archive_places_keeps_and_refuses(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="leads outside"):
         newsfmt.write_to_archive(Entry(date=datetime.date(2017, 1, 1), headline="New year"), root)
     assert list(outside.iterdir()) == []
+
+
+def test_write_to_archive_keeps_a_name_given_in_any_form_and_names_what_is_in_the_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "archive"
+    day = root / "news/2016/04/20"
+    for given in ["news/2016/04/20/nato-a.md", "news\\2016\\04\\20\\nato-b.md", "C:\\x\\news\\2016\\04\\20\\nato-c.md"]:
+        name = given.replace("\\", "/").rsplit("/", 1)[1]
+        assert newsfmt.write_to_archive(NATO, root, path=given) == (str(day / name), True), given
+    # A larger file in the entry's place differs without being read whole: refused, or replaced when asked.
+    (day / "nato-reopens-talks.md").write_bytes(b"x" * (len(newsfmt.serialize(NATO)) + 100))
+    monkeypatch.chdir(tmp_path)  # messages show paths as given
+    with pytest.raises(FileExistsError, match=r"^archive/news/2016/04/20/nato-reopens-talks\.md exists and differs$"):
+        newsfmt.write_to_archive(NATO, "archive")
+    assert newsfmt.write_to_archive(NATO, "archive", overwrite=True) == (
+        "archive/news/2016/04/20/nato-reopens-talks.md",
+        True,
+    )
+    assert newsfmt.read(day / "nato-reopens-talks.md") == NATO
+    # What is not a file to read or write in the entry's place, or a file where a folder must be: a ValueError.
+    os.mkfifo(day / "fifo.md")
+    with pytest.raises(ValueError) as fifo:
+        newsfmt.write_to_archive(NATO, "archive", path="news/2016/04/20/fifo.md")
+    assert str(fifo.value) == "archive/news/2016/04/20/fifo.md: expected a file, found a FIFO"
+    (tmp_path / "flat").mkdir()
+    (tmp_path / "flat/news").write_text("a file where the folder news/ goes")
+    with pytest.raises(ValueError) as folder:
+        newsfmt.write_to_archive(NATO, "flat")
+    assert str(folder.value) == "flat/news/2016/04/20/nato-reopens-talks.md: not a folder"

@@ -303,7 +303,7 @@ def write_to_archive(
     False
     """
     root = os.fspath(root)
-    relative = entry.path.lstrip("/")  # ValueError for a headline with no slug
+    relative = entry.path[1:]  # ValueError for a headline with no slug
     if path is not None:
         parts = path.replace("\\", "/").split("/")
         folder = "/".join(["news", *parts[-4:-1]])
