@@ -276,6 +276,7 @@ def test_plain_text_drops_the_markup_and_keeps_the_text() -> None:
     )
     assert plain_text(markdown) == "Stoltenberg said NATO & a map more\nnext line\n\nHeading"
     assert plain_text("    indented code\n\n```\nfenced *code*\n```\n") == "indented code\n\nfenced *code*"
+    assert plain_text("#\n\nText.") == "Text."  # an empty heading shows nothing: no empty block
 
 
 @given(s.bodies(plain=True))

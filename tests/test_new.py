@@ -60,10 +60,12 @@ def test_new_never_replaces_a_file_and_names_what_is_wrong(tmp_path: Path) -> No
 def test_new_from_a_json_record_on_stdin(tmp_path: Path) -> None:
     run("new", "--date", "2016-04-08", "--headline", "NATO will meet Russia", cwd=tmp_path)
     record = {"path": "x", "entry": {"date": "2016-04-22", "headline": "Again", "body": "", "sources": [],
-              "related": [{"path": f"/{MEETING}", "context": ["NATO"]}]}}  # fmt: skip
+              "related": [{"path": f"/{MEETING}", "context": ["NATO"]},
+                          {"path": "/news/2016/04/9/later.md", "title": "Its own title", "context": []}]}}  # fmt: skip
     result = run("new", "-", cwd=tmp_path, stdin=json.dumps(record))
     assert (result.returncode, result.stdout) == (0, "news/2016/04/22/again.md\n")
-    [item] = newsfmt.read(tmp_path / "news/2016/04/22/again.md").related
-    assert (item.title, item.context) == ("NATO will meet Russia", ("NATO",))
+    first, second = newsfmt.read(tmp_path / "news/2016/04/22/again.md").related
+    assert (first.title, first.context) == ("NATO will meet Russia", ("NATO",))  # the target's headline
+    assert second.title == "Its own title"  # a title given is kept, the target not looked up
     bad = run("new", "-", cwd=tmp_path, stdin='{"date": "2016-04-22"}')
     assert bad.returncode == 1 and bad.stderr.startswith('newsfmt: new: (root): missing key "headline"')

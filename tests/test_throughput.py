@@ -170,6 +170,34 @@ def test_a_corrupt_cache_file_is_ignored_and_rebuilt(inside: Path, tmp_path: Pat
         assert sorted(data["files"]) == sorted(name for name in os.listdir(data["folder"]) if name.endswith(".md"))
 
 
+def test_a_record_with_links_in_a_folder_outside_any_archive_is_checked_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsfmt._check
+    import newsfmt._files
+
+    loose, cache = tmp_path / "loose", tmp_path / "cache"
+    loose.mkdir()
+    text = "### [2016-04-20](/news/2016/04/20/index.md)\n\n# Loose \n\n\n### Source:\n\n1. [E](https://e.com/)\n"
+    (loose / "loose.md").write_text(text, encoding="utf-8")
+    expected = _check([str(loose)], cache)
+    [shard] = cache.glob("*/*.json")
+    data = json.loads(shard.read_text(encoding="utf-8"))
+    assert data["files"]["loose.md"][4] is None  # no place in an archive: no links kept
+    data["files"]["loose.md"][4] = [None, [[12, "/news/2016/04/8/x.md"]]]  # as only a file in an archive has
+    shard.write_text(json.dumps(data), encoding="utf-8")
+    checked: list[str] = []
+    local_check = newsfmt._check.local_check
+
+    def counted(text: str, path: str, *, markdown: bool = False) -> object:
+        checked.append(path)
+        return local_check(text, path, markdown=markdown)
+
+    monkeypatch.setattr(newsfmt._files, "local_check", counted)
+    assert _check([str(loose)], cache) == expected
+    assert checked == [str(loose / "loose.md")]
+
+
 def test_records_of_a_wrong_shape_are_checked_anew(inside: Path, tmp_path: Path) -> None:
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["outside"]
     cache = tmp_path / "cache"

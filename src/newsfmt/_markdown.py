@@ -247,8 +247,6 @@ def _describe(children: Sequence[Token]) -> str:
         elif child.type in ("code_inline", "image", "html_inline"):
             what = {"code_inline": "code", "image": "an image", "html_inline": "raw HTML"}[child.type]
             parts.append([what, _inline_text(child.children or []) if child.type == "image" else child.content])
-        elif parts and parts[-1][0] == "text":
-            parts[-1][1] += _inline_text([child])
         else:
             parts.append(["text", _inline_text([child])])
     described = [f"{what} {show(text)}" + (f" to {show(rest[0])}" if rest else "") for what, text, *rest in parts]
