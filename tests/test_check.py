@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 
@@ -132,3 +134,90 @@ def test_after_each_repair_the_parse_resumes_near_the_error(monkeypatch: pytest.
         (213, "NF111"),
     ]
     assert len(given_lines) == 4 and max(given_lines) < 20, given_lines
+
+
+_DATE = "### [2016-04-20](/news/2016/04/20/index.md)"
+_SOURCES = "\n\n\n### Source:\n\n"  # after the headline: two blank lines, then the list
+_BAD_URL = "1. [E](ht tp://e)\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("NATO\n\n# NATO " + _SOURCES + _BAD_URL, [(1, "NF101"), (1, "NF105"), (3, "NF106"), (8, "NF111")]),
+        ("### NATO\n\n# NATO " + _SOURCES + _BAD_URL, [(1, "NF101"), (8, "NF111")]),
+        ("### [2016-02-30](/news/2016/02/30/index.md)\n\n# NATO " + _SOURCES + _BAD_URL, [(1, "NF102"), (8, "NF111")]),
+        ("### [2016-04-20](/news/2016/04/21/index.md)\n\n# NATO " + _SOURCES + _BAD_URL, [(1, "NF103"), (8, "NF111")]),
+        (_DATE + "\n# NATO " + _SOURCES + _BAD_URL, [(2, "NF104"), (7, "NF111")]),
+        (_DATE + "\n\nNATO" + _SOURCES + _BAD_URL, [(3, "NF105"), (8, "NF111")]),
+        (
+            _DATE + "\n\n# NATO " + _SOURCES + "### Related:\n\n1. [T ](/news/2016/04/8/t.md)\n2. [T](x)\n",
+            [(8, "NF108"), (11, "NF112")],
+        ),
+        (  # the section out of order goes whole, its bad item with it
+            _DATE + "\n\n# NATO \n\n\n### Related:\n\n1. [T ](/news/2016/04/8/t.md)\n\n### Source:\n\n" + _BAD_URL,
+            [(10, "NF107")],
+        ),
+        (  # a repeated section goes with all its blank lines and items, and no further
+            _DATE + "\n\n# NATO " + _SOURCES + "1. [E](https://e.com/)\n\n### Source:\n\n\n\n1. [F](https://f.com/)\n"
+            "2. [G](https://g.com/)\n\n### Related:\n\n1. [T](x)\n",
+            [(10, "NF107"), (19, "NF112")],
+        ),
+        (  # a repeated heading with no items, a heading at once after it: only the repeated heading goes
+            _DATE + "\n\n# NATO " + _SOURCES + "1. [E](https://e.com/)\n\n### Source:\n### Related:\n\n1. [T](x)\n",
+            [(10, "NF107"), (13, "NF112")],
+        ),
+        (  # a repeated section with no blank line after its heading: its heading and items go, not the blank line
+            _DATE + "\n\n# NATO " + _SOURCES + "1. [E](https://e.com/)\n\n### Source:\n1. [F](https://f.com/)\n\n"
+            "### Related:\n\n1. [T](x)\n",
+            [(10, "NF107"), (15, "NF112")],
+        ),
+        (  # a repeated section that a heading follows at once: the section goes, the heading stays
+            _DATE + "\n\n# NATO " + _SOURCES + "1. [E](https://e.com/)\n\n### Source:\n\n1. [F](https://f.com/)\n"
+            "### Related:\n\n1. [T](x)\n",
+            [(10, "NF107"), (15, "NF112")],
+        ),
+    ],
+    ids=[
+        "NF101-text",
+        "NF101-heading",
+        "NF102",
+        "NF103",
+        "NF104",
+        "NF105",
+        "NF108",
+        "NF107",
+        "NF107-blank-lines",
+        "NF107-heading-alone",
+        "NF107-no-blank-line",
+        "NF107-heading-next",
+    ],
+)
+def test_each_repair_leaves_the_next_error_at_its_own_line(text: str, found: list[tuple[int, str]]) -> None:
+    from newsfmt._repair import errors
+
+    with pytest.raises(ParseError) as raised:
+        parse(text)
+    for resume in (True, False):
+        assert [(line, code) for line, _, code, _ in errors(text, raised.value, resume=resume)] == found
+
+
+def test_a_title_check_runs_only_when_selected(tmp_path: Path) -> None:
+    # NF307 keeps every title of a run, so check() looks at the titles only for a selection that names it.
+    from newsfmt import check
+
+    text = "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO talks \n\n\n### Source:\n\n1. [E](https://e.com/)\n"
+    text += "\n### Related:\n\n1. [Other title ](/news/2016/04/20/nato-talks.md)\n"  # itself, under another title
+    path = str(tmp_path / "news/2016/04/20/nato-talks.md")
+    self_link = (
+        f"{path}:12:1: warning: NF306 expected a link to another entry, found /news/2016/04/20/nato-talks.md itself"
+    )
+    title = (
+        f'{path}:12:1: warning: NF307 expected the title of /news/2016/04/20/nato-talks.md to be its headline "NATO '
+        'talks", found "Other title"'
+    )
+    assert [str(f) for f in check(text, path)] == [self_link]
+    assert [str(f) for f in check(text, path, select=["NF"])] == [self_link]  # "NF" does not name it; "NF3" does
+    assert [str(f) for f in check(text, path, select=["NF3"])] == [self_link, title]
+    assert [str(f) for f in check(text, path, select=["NF307"])] == [title]
+    assert [str(f) for f in check(text, path, select=["NF", "NF307"])] == [self_link, title]

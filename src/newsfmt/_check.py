@@ -121,7 +121,7 @@ def check_text(text: str, path: str, *, markdown: bool = False) -> tuple[Entry |
 
     ``markdown=True`` adds the NF4xx findings, which render the entry with markdown-it-py.
     """
-    entry, findings, _ = check_with_links(text, path, markdown=markdown)
+    entry, findings, _ = check_with_links(text, path, markdown=markdown, links=False)
     return entry, findings
 
 
@@ -136,7 +136,7 @@ class Links(NamedTuple):
 
 
 def check_with_links(
-    text: str, path: str, *, markdown: bool = False, links: bool = False
+    text: str, path: str, *, markdown: bool, links: bool
 ) -> tuple[Entry | None, list[Finding], Links | None]:
     """``check_text``, and with ``links`` the file's ``Links`` when it parses and stands in a news/YYYY/MM/D/ folder."""
     entry, findings, found_links = local_check(text, path, markdown=markdown)
@@ -145,7 +145,7 @@ def check_with_links(
     return entry, findings, found_links if links else None
 
 
-def local_check(text: str, path: str, *, markdown: bool = False) -> tuple[Entry | None, list[Finding], Links | None]:
+def local_check(text: str, path: str, *, markdown: bool) -> tuple[Entry | None, list[Finding], Links | None]:
     """The findings that depend on the file's text and path alone, in order, and its ``Links`` when it has a place.
 
     Every finding but those of ``target_findings`` (NF303, NF306, NF308), which
