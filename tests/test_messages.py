@@ -389,6 +389,25 @@ _RELATED = _SOURCES + "1. [E](https://e.com/)\n\n### Related:\n\n"
                 '"https://e.com/_a_"',
             ],
         ),
+        (  # an indented body line: each raw HTML tag at its own place, the second <b> not at the first's
+            "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n\n  <b>x</b> and <b>y</b>\n\n\n"
+            "### Source:\n\n1. [E](https://e.com/)\n",
+            [
+                "x.md:5:1: warning: NF206 expected the canonical spacing around the value here",
+                'x.md:5:3: warning: NF402 expected the text of the body, the reader sees raw HTML "<b>"',
+                'x.md:5:7: warning: NF402 expected the text of the body, the reader sees raw HTML "</b>"',
+                'x.md:5:16: warning: NF402 expected the text of the body, the reader sees raw HTML "<b>"',
+                'x.md:5:20: warning: NF402 expected the text of the body, the reader sees raw HTML "</b>"',
+            ],
+        ),
+        (  # no space after "_Context:": the finding is where the emphasis opens all the same
+            _RELATED + "1. [T ](/news/2016/04/8/t.md) _Context:_b_\n",
+            [
+                'x.md:12:31: warning: NF405 expected the emphasis "Context: _b", the reader sees text " _Context: ", '
+                'then emphasis "b"',
+                "x.md:12:40: warning: NF206 expected the canonical spacing around the value here",
+            ],
+        ),
         (  # tags spaced otherwise than their canonical text: the finding is where the emphasis opens
             _RELATED + "1. [T ](/news/2016/04/8/t.md)  _Context: a,  _b_\n",
             [

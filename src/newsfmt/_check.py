@@ -205,8 +205,11 @@ def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
     for problem in problems:
         index = line_of[problem.line]
         column = problem.column
-        if lines[index].rstrip() != canonical[problem.line].rstrip():
-            column = lines[index].find(problem.anchor) + 1 or 1
+        line, canonical_line = lines[index], canonical[problem.line]
+        if line.rstrip() != canonical_line.rstrip():  # laid out otherwise: the anchor's place in the file's line
+            shift = (len(line) - len(line.lstrip())) - (len(canonical_line) - len(canonical_line.lstrip()))
+            starts = [at for at in range(len(line)) if line.startswith(problem.anchor, at)]
+            column = min(starts, key=lambda at: abs(at - (column - 1 + shift))) + 1 if starts else 1
         findings.append(Finding(path, index + 1, column, problem.code, problem.message))
     return findings
 

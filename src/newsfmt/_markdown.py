@@ -223,7 +223,7 @@ def _item_problems(
         and _inline_text(rest[1:-1]) == context
     ):
         message = f"expected the emphasis {show(context)}, the reader sees {_describe(rest)}"
-        return [Problem(line, text.index(" _Context: ") + 2, "NF405", message, "_Context: ")]
+        return [Problem(line, text.index(" _Context: ") + 2, "NF405", message, "_Context:")]
     return []
 
 
