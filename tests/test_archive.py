@@ -557,3 +557,58 @@ def test_map_runs_in_this_process_without_a_bar_unless_asked(
         newsfmt.to_dict(entry) for entry in Archive(tmp_path).entries()
     ]
     assert "0/2 [" in capsys.readouterr().err  # the bar, on standard error (it clears itself at the end)
+
+
+def test_between_and_input_files_keep_the_exclusions_and_the_problems_of_the_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive(tmp_path, {"news/2016/04/20/draft-notes.md": "a draft\n"})
+    drafts = Archive(tmp_path, exclude=["*draft*"])
+    day, later = datetime.date(2016, 4, 8), datetime.date(2016, 4, 20)
+    assert [record.path for record in drafts.between(later, later)] == ["/" + B_PATH]
+    assert [os.path.basename(file.name) for file in drafts.input_files()] == [
+        "nato-reopens-talks.md",
+        "nato-will-meet-russia.md",
+    ]
+    real = os.scandir
+
+    def failing(path: Any) -> Any:  # as an unprivileged user meets a folder of mode 000
+        if str(path).endswith("04/8"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", failing)
+    [record] = drafts.between(day, day)
+    assert (record.path, record.error and record.error.code) == ("/news/2016/04/8", "NF001")
+    assert [file.problem for file in drafts.input_files()] == [None, "cannot list the folder: Permission denied"]
+
+
+def test_days_from_a_later_year_pass_over_the_earlier_years(tmp_path: Path) -> None:
+    archive(tmp_path, {"news/2015/12/31/old.md": serialize(A).replace("2016-04-08", "2015-12-31")})
+    days = Archive(tmp_path).days(datetime.date(2016, 1, 1))
+    assert [date for date, _ in days] == [datetime.date(2016, 4, 8), datetime.date(2016, 4, 20)]
+    assert [date for date, _ in Archive(tmp_path).days(end=datetime.date(2015, 12, 31))] == [
+        datetime.date(2015, 12, 31)
+    ]
+
+
+def test_check_runs_in_this_process_without_a_bar_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import newsfmt._check
+    import newsfmt._files
+
+    archive(tmp_path, {"news/2016/04/8/x.md": "broken\n"})
+    pids: list[int] = []
+    local_check = newsfmt._check.local_check
+
+    def recorded(text: str, path: str, *, markdown: bool) -> Any:
+        pids.append(os.getpid())  # lost if it ran in a worker process
+        return local_check(text, path, markdown=markdown)
+
+    monkeypatch.setattr(newsfmt._files, "local_check", recorded)
+    found = list(Archive(tmp_path).check())
+    assert [f.code for f in found] == ["NF101", "NF105"] and pids == [os.getpid()] * 3
+    assert capsys.readouterr().err == ""
+    assert list(Archive(tmp_path).check(jobs=2, progress=True)) == found
+    assert "file/s]" in capsys.readouterr().err  # the bar, on standard error

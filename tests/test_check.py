@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,7 @@ def test_a_file_with_very_many_errors_stops_after_the_cap() -> None:
     _, findings = check_text(text, "entry.md")
     assert [f.code for f in findings] == ["NF110"] * MAX_ERRORS + ["NF000"]
     assert findings[-1].message == f"stopped after {MAX_ERRORS} errors"
+    assert (findings[-1].line, findings[-1].column) == (findings[-2].line, 1)  # at the last error's line
 
 
 @pytest.mark.parametrize("blank", ["", "  "])
@@ -221,3 +223,52 @@ def test_a_title_check_runs_only_when_selected(tmp_path: Path) -> None:
     assert [str(f) for f in check(text, path, select=["NF3"])] == [self_link, title]
     assert [str(f) for f in check(text, path, select=["NF307"])] == [title]
     assert [str(f) for f in check(text, path, select=["NF", "NF307"])] == [self_link, title]
+
+
+def test_titles_of_a_target_outside_the_files_follow_the_most_of_its_links(tmp_path: Path) -> None:
+    from newsfmt import Archive, Entry, Related, write_to_archive
+
+    def entry(day: int, headline: str, *titles: tuple[str, str]) -> Entry:
+        related = [Related(title=title, path=f"/news/2016/04/1/{target}.md") for target, title in titles]
+        return Entry(date=datetime.date(2016, 4, day), headline=headline, related=related)
+
+    # /news/2016/04/1/ holds no file: each target's title is the one most of its links give it.
+    write_to_archive(entry(2, "Alpha", ("agreed", "Agreed"), ("split", "Two")), tmp_path)
+    write_to_archive(entry(3, "Beta", ("agreed", "Agreed"), ("split", "Two")), tmp_path)
+    write_to_archive(entry(4, "Gamma", ("split", "Other")), tmp_path)
+    found = [str(f) for f in Archive(tmp_path).check(select=["NF307"])]
+    assert found == [
+        f"{tmp_path}/news/2016/04/4/gamma.md:8:1: warning: NF307 expected the title of /news/2016/04/1/split.md to be "
+        '"Two", as 2 of its 3 links title it, found "Other"'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("folder", "place"),
+    [
+        ("/news/2016/04/8", ("", "2016", "04", "8")),  # an archive at the root of the file system
+        ("/srv/a/news/2016/04/8", ("/srv/a", "2016", "04", "8")),
+        ("/srv/a/notes/2016/04/8", None),
+        ("/srv/a/news/16/04/8", None),
+        ("/news/2016/04", None),
+    ],
+)
+def test_a_folder_s_place_in_an_archive_is_read_from_its_names(folder: str, place: object) -> None:
+    from newsfmt._check import _place
+
+    assert _place(folder) == place
+
+
+def test_a_file_named_alone_is_checked_in_its_day_folder_from_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsfmt import check
+
+    day = tmp_path / "news/2016/04/20"
+    day.mkdir(parents=True)
+    monkeypatch.chdir(day)
+    text = "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO talks \n\n\n### Source:\n\n1. [E](https://e.com/)\n"
+    assert [str(f) for f in check(text, "other-name.md")] == [
+        "other-name.md:3:3: warning: NF302 expected the file name to start the headline's slug nato-talks..., found "
+        "other-name"
+    ]

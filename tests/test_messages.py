@@ -408,6 +408,11 @@ _RELATED = _SOURCES + "1. [E](https://e.com/)\n\n### Related:\n\n"
                 "x.md:12:40: warning: NF206 expected the canonical spacing around the value here",
             ],
         ),
+        (  # the first line break that is not a LF, found after LF ones: its kind, line and column
+            "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \r\r\r### Source:\r\r"
+            "1. [Euronews](https://e.com/)\r",
+            ["x.md:3:22: warning: NF201 expected LF line endings, found CR"],
+        ),
         (  # tags spaced otherwise than their canonical text: the finding is where the emphasis opens
             _RELATED + "1. [T ](/news/2016/04/8/t.md)  _Context: a,  _b_\n",
             [

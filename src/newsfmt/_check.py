@@ -251,7 +251,7 @@ def _style(text: str, path: str, entry: Entry, links: list[Links]) -> list[Findi
             findings.append(
                 Finding(
                     path,
-                    previous + 2 if found_blank else index + 1,
+                    previous + 2,  # found_blank is never 0 here: the parser needs a blank line at each place
                     1,
                     "NF205",
                     f"expected {_blank_lines(wanted_blank)} here, found {found_blank}",
