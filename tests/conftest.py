@@ -37,6 +37,19 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_listings() -> Iterator[None]:
+    """Each test starts with no folder listings or places remembered, as each check() does.
+
+    The internal checkers (check_text, check_with_links) use what the last check() listed; a test that checked a
+    relative path from another working folder would otherwise leave its places to the next test.
+    """
+    from newsfmt._check import forget_listings
+
+    yield
+    forget_listings()
+
+
 @pytest.fixture
 def shared_tmp() -> Iterator[Path]:
     """A temporary folder that an unprivileged user may enter (pytest's tmp_path is root's alone)."""

@@ -272,3 +272,19 @@ def test_a_file_named_alone_is_checked_in_its_day_folder_from_inside_it(
         "other-name.md:3:3: warning: NF302 expected the file name to start the headline's slug nato-talks..., found "
         "other-name"
     ]
+
+
+def test_two_archives_checked_together_keep_their_own_folder_listings(tmp_path: Path) -> None:
+    import newsfmt
+    from newsfmt import Entry, Related, write_to_archive
+
+    x = Entry(date=datetime.date(2016, 4, 8), headline="X")
+    linking = Entry(date=datetime.date(2016, 4, 9), headline="Linking", related=[Related(title="X", path=x.path)])
+    write_to_archive(x, tmp_path / "one")
+    write_to_archive(linking, tmp_path / "one")  # lists one's /news/2016/04/8 first: x.md is there
+    write_to_archive(linking, tmp_path / "two")  # two has no x.md
+    files = newsfmt.find_files([tmp_path / "one", tmp_path / "two"])
+    assert [str(f) for f in newsfmt.check_files(files, select=["NF303"], jobs=1)] == [
+        f"{tmp_path}/two/news/2016/04/9/linking.md:8:1: warning: NF303 expected the related entry "
+        "/news/2016/04/8/x.md in the archive, found no such file"
+    ]

@@ -390,14 +390,14 @@ _RELATED = _SOURCES + "1. [E](https://e.com/)\n\n### Related:\n\n"
             ],
         ),
         (  # an indented body line: each raw HTML tag at its own place, the second <b> not at the first's
-            "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n\n  <b>x</b> and <b>y</b>\n\n\n"
+            "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n\n   <b>x</b>y<b>z</b>\n\n\n"
             "### Source:\n\n1. [E](https://e.com/)\n",
             [
                 "x.md:5:1: warning: NF206 expected the canonical spacing around the value here",
-                'x.md:5:3: warning: NF402 expected the text of the body, the reader sees raw HTML "<b>"',
-                'x.md:5:7: warning: NF402 expected the text of the body, the reader sees raw HTML "</b>"',
-                'x.md:5:16: warning: NF402 expected the text of the body, the reader sees raw HTML "<b>"',
-                'x.md:5:20: warning: NF402 expected the text of the body, the reader sees raw HTML "</b>"',
+                'x.md:5:4: warning: NF402 expected the text of the body, the reader sees raw HTML "<b>"',
+                'x.md:5:8: warning: NF402 expected the text of the body, the reader sees raw HTML "</b>"',
+                'x.md:5:13: warning: NF402 expected the text of the body, the reader sees raw HTML "<b>"',
+                'x.md:5:17: warning: NF402 expected the text of the body, the reader sees raw HTML "</b>"',
             ],
         ),
         (  # no space after "_Context:": the finding is where the emphasis opens all the same

@@ -109,9 +109,9 @@ def check(
     selection = Selection.of(select, ignore)
     forget_listings()
     name = "-" if path is None else os.fspath(path)
-    _, findings, links = check_with_links(text, name, markdown=selection.markdown, links=selection.titles)
+    _, findings, links = check_with_links(text, name, markdown=selection.markdown)
     found = [finding for finding in findings if selection.wants(finding.code)]
-    if links is not None:  # returned only when the selection wants NF307
+    if selection.titles and links is not None:  # NF307, only when the selection names it
         found.extend(links_findings([links]))  # one file: its own links to itself
     return sorted(found, key=lambda finding: (finding.line, finding.column))
 
@@ -121,7 +121,7 @@ def check_text(text: str, path: str, *, markdown: bool = False) -> tuple[Entry |
 
     ``markdown=True`` adds the NF4xx findings, which render the entry with markdown-it-py.
     """
-    entry, findings, _ = check_with_links(text, path, markdown=markdown, links=False)
+    entry, findings, _ = check_with_links(text, path, markdown=markdown)
     return entry, findings
 
 
@@ -135,14 +135,12 @@ class Links(NamedTuple):
     related: tuple[tuple[int, str, str], ...]  # (line, target path, title) of each related item
 
 
-def check_with_links(
-    text: str, path: str, *, markdown: bool, links: bool
-) -> tuple[Entry | None, list[Finding], Links | None]:
-    """``check_text``, and with ``links`` the file's ``Links`` when it parses and stands in a news/YYYY/MM/D/ folder."""
-    entry, findings, found_links = local_check(text, path, markdown=markdown)
-    if found_links is not None:
-        findings = in_order(findings + target_findings(found_links))
-    return entry, findings, found_links if links else None
+def check_with_links(text: str, path: str, *, markdown: bool) -> tuple[Entry | None, list[Finding], Links | None]:
+    """``check_text``, and the file's ``Links`` when it parses and stands in a news/YYYY/MM/D/ folder."""
+    entry, findings, links = local_check(text, path, markdown=markdown)
+    if links is not None:
+        findings = in_order(findings + target_findings(links))
+    return entry, findings, links
 
 
 def local_check(text: str, path: str, *, markdown: bool) -> tuple[Entry | None, list[Finding], Links | None]:
@@ -205,11 +203,12 @@ def _markdown_findings(text: str, path: str, entry: Entry) -> list[Finding]:
     for problem in problems:
         index = line_of[problem.line]
         column = problem.column
-        line, canonical_line = lines[index], canonical[problem.line]
-        if line.rstrip() != canonical_line.rstrip():  # laid out otherwise: the anchor's place in the file's line
-            shift = (len(line) - len(line.lstrip())) - (len(canonical_line) - len(canonical_line.lstrip()))
-            starts = [at for at in range(len(line)) if line.startswith(problem.anchor, at)]
-            column = min(starts, key=lambda at: abs(at - (column - 1 + shift))) + 1 if starts else 1
+        # The anchor's place in the file's line, which may be laid out otherwise: of its places there, the one
+        # nearest its canonical column moved by the line's indentation (the canonical text has none).
+        line = lines[index]
+        near = column - 1 + len(line) - len(line.lstrip())
+        starts = [at for at in range(len(line)) if line.startswith(problem.anchor, at)]
+        column = min(starts, key=lambda at: abs(at - near)) + 1 if starts else column
         findings.append(Finding(path, index + 1, column, problem.code, problem.message))
     return findings
 
@@ -368,17 +367,15 @@ def _target_folder(
     64-bit hash, the only way to be wrong, comes once in 2**64 / (names in the
     folder) lookups.
     """
-    late = last is not None and _date_of(folder[len("/news/") :]) > last
-    names = None
-    problem = None
-    if not late:
-        try:
-            names = array.array("q", sorted(map(hash, os.listdir(os.path.join(root, folder.lstrip("/"))))))
-        except (FileNotFoundError, NotADirectoryError):
-            names = array.array("q")
-        except OSError as error:  # the folder is there but cannot be listed: say so, never "no such file"
-            problem = f"cannot list its folder: {error.strerror or error}"
-    known[folder] = (late, names, problem)
+    if last is not None and _date_of(folder[len("/news/") :]) > last:
+        known[folder] = (True, None, None)
+        return known[folder]
+    try:
+        known[folder] = (False, array.array("q", sorted(map(hash, os.listdir(os.path.join(root, folder[1:]))))), None)
+    except (FileNotFoundError, NotADirectoryError):
+        known[folder] = (False, None, None)  # no such folder: none of its files is there
+    except OSError as error:  # the folder is there but cannot be listed: say so, never "no such file"
+        known[folder] = (False, None, f"cannot list its folder: {error.strerror or error}")
     return known[folder]
 
 
@@ -453,7 +450,10 @@ def target_findings(links: Links) -> list[Finding]:
     known = _folders.setdefault(root, {})
     for line, target, _ in links.related:
         target_folder, _, target_name = target.rpartition("/")
-        late, names, problem = known.get(target_folder) or _target_folder(root, last, target_folder, known)
+        if target_folder in known:
+            late, names, problem = known[target_folder]
+        else:
+            late, names, problem = _target_folder(root, last, target_folder, known)
         if target == own:
             message = f"expected a link to another entry, found {own} itself"
             findings.append(Finding(path, line, 1, "NF306", message, _FIXES["NF306"]))
