@@ -496,16 +496,21 @@ def test_between_passes_over_folders_that_are_no_date(tmp_path: Path) -> None:
     assert [record.path for record in found] == ["/" + A_PATH, "/" + B_PATH]
 
 
-def test_files_leaves_out_what_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    archive(tmp_path)
+def _unlistable(monkeypatch: pytest.MonkeyPatch, ending: str) -> None:
+    """Folders whose paths end with ``ending`` cannot be listed, as an unprivileged user meets a folder of mode 000."""
     real = os.scandir
 
-    def failing(path: Any) -> Any:  # as an unprivileged user meets a folder of mode 000
-        if str(path).endswith("04/8"):
+    def failing(path: Any) -> Any:
+        if str(path).endswith(ending):
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
     monkeypatch.setattr(os, "scandir", failing)
+
+
+def test_files_leaves_out_what_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive(tmp_path)
+    _unlistable(monkeypatch, "04/8")
     assert list(Archive(tmp_path).files()) == [str(tmp_path / B_PATH)]
     [(path, error)] = [(record.path, record.error) for record in Archive(tmp_path) if record.error is not None]
     assert (path, error.code, error.message) == (
@@ -570,14 +575,7 @@ def test_between_and_input_files_keep_the_exclusions_and_the_problems_of_the_wal
         "nato-reopens-talks.md",
         "nato-will-meet-russia.md",
     ]
-    real = os.scandir
-
-    def failing(path: Any) -> Any:  # as an unprivileged user meets a folder of mode 000
-        if str(path).endswith("04/8"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", failing)
+    _unlistable(monkeypatch, "04/8")
     [record] = drafts.between(day, day)
     assert (record.path, record.error and record.error.code) == ("/news/2016/04/8", "NF001")
     assert [file.problem for file in drafts.input_files()] == [None, "cannot list the folder: Permission denied"]
