@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from newsfmt import Entry, Related, Source, parse, plain_text, render_html, serialize
+from newsfmt import Entry, Related, Source, check, parse, plain_text, render_html, serialize
 from newsfmt._check import check_text
 from newsfmt._markdown import markdown_problems
 
@@ -294,3 +294,11 @@ def test_validate_select_nf4_on_the_example_finds_nothing(tmp_path: Path) -> Non
     command = [sys.executable, "-m", "newsfmt", "validate", "--select", "NF4", EXAMPLE.name]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "1 file, 0 errors, 0 warnings\n")
+
+
+def test_a_run_of_link_reference_definitions_in_the_body_is_one_finding() -> None:
+    text = "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n\n[a]: http://x\n[b]: http://y\n"
+    text += "\n\n### Source:\n\n1. [E](https://e.com/)\n"
+    assert [str(f) for f in check(text, "x.md", select=["NF4"])] == [
+        "x.md:5:1: warning: NF402 expected the body's text, the reader sees nothing: a link reference definition"
+    ]
