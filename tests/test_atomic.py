@@ -115,3 +115,26 @@ def test_a_symlink_in_the_file_s_place_that_leads_out_is_refused(tmp_path: Path)
     (root / "news/2016/04/20/y.md").symlink_to(root / "news/2016/04/20/x2.md")  # inside: allowed
     assert confined_path(str(root), "news/2016/04/20/y.md") == str(root / "news/2016/04/20/y.md")
     assert not outside.exists()
+
+
+def test_a_stale_temporary_that_cannot_be_removed_is_passed_over_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another run's cleanup can remove a stale temporary file between this run's lock and its unlink: the cleanup
+    # goes on with the next one, counts only what it removed, and leaves no descriptor open.
+    first, second = tmp_path / ".newsfmt-000000000000.tmp", tmp_path / ".newsfmt-0123456789ab.tmp"
+    first.write_text("a killed run's")
+    second.write_text("another killed run's")
+    unlink = os.unlink
+
+    def racing(path: str) -> None:
+        if os.path.basename(path) == first.name:
+            unlink(path)  # the other run's cleanup
+            raise FileNotFoundError(2, "No such file or directory", path)
+        unlink(path)
+
+    monkeypatch.setattr(os, "unlink", racing)
+    open_before = len(os.listdir("/proc/self/fd"))
+    assert newsfmt._atomic.remove_stale_temporaries(str(tmp_path)) == 1
+    assert len(os.listdir("/proc/self/fd")) == open_before
+    assert _names(tmp_path) == []
