@@ -28,6 +28,12 @@ autodoc_mock_imports = ["dask", "pandas", "pyspark"]
 # Names from other projects' documentation: this build makes no network request
 # for their inventories, so references to them are left unresolved on purpose.
 nitpick_ignore_regex = [
-    ("py:class", r"(datetime|os|contextlib|collections|collections\.abc|typing|hypothesis\.strategies|markdown_it|pyarrow|pygls)\..*"),
-    ("py:class", r"(str|int|bool|dict|list|tuple|bytes|object|type|Any|T|newsfmt\._(archive|files)\.R|TextIO|BinaryIO)"),
+    (
+        "py:class",
+        r"(datetime|os|contextlib|collections|collections\.abc|typing|hypothesis\.strategies|markdown_it|pyarrow|pygls)\..*",
+    ),
+    (
+        "py:class",
+        r"(str|int|bool|dict|list|tuple|bytes|object|type|Any|T|newsfmt\._(archive|files)\.R|TextIO|BinaryIO)",
+    ),
 ]

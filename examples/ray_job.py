@@ -31,21 +31,7 @@ def entries(batch: dict[str, Any], archive: newsfmt.Archive) -> pyarrow.Table:
 
 def errors(batch: dict[str, Any], archive: newsfmt.Archive) -> pyarrow.Table:
     """A worker's part: the files of a batch that are no entries, a row each, in ``newsfmt.error_schema()``."""
-    rows = []
-    for file in batch["file"]:
-        record = archive.record(str(file))
-        if record.error is not None:
-            error = record.error
-            rows.append(
-                {
-                    "path": record.path,
-                    "code": error.code,
-                    "line": error.line,
-                    "column": error.column,
-                    "message": error.message,
-                }
-            )
-    return pyarrow.Table.from_pylist(rows, schema=newsfmt.error_schema())
+    return newsfmt.errors_to_arrow(archive.record(str(file)) for file in batch["file"])
 
 
 def main(root: str, out: str) -> int:

@@ -268,3 +268,33 @@ def test_read_record_batches_of_no_files_and_its_rows_checked() -> None:
     assert list(newsfmt.read_record_batches([])) == []
     with pytest.raises(ValueError, match=r"^rows: expected 1 or more, found 0$"):
         list(newsfmt.read_record_batches([], rows=0))
+
+
+def test_errors_to_arrow_gives_each_record_that_is_no_entry_in_order(tmp_path: Path) -> None:
+    day = tmp_path / "news" / "2016" / "04" / "20"
+    day.mkdir(parents=True)
+    (day / "a-broken.md").write_text("# NATO\n")
+    (day / "nato-reopens-talks.md").write_bytes(EXAMPLE.read_bytes())
+    (day / "z-latin-1.md").write_bytes(b"caf\xe9\n")
+    archive = newsfmt.Archive(tmp_path)
+    table = newsfmt.errors_to_arrow(archive)
+    assert table.schema == newsfmt.error_schema()
+    assert table.to_pylist() == [
+        {
+            "path": "/news/2016/04/20/a-broken.md",
+            "code": "NF101",
+            "line": 1,
+            "column": 1,
+            "message": 'expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "# NATO"',
+        },
+        {
+            "path": "/news/2016/04/20/z-latin-1.md",
+            "code": "NF002",
+            "line": 1,
+            "column": 4,
+            "message": "expected UTF-8 text, found the byte 0xE9",
+        },
+    ]
+    entries_only = [record for record in archive if record.entry is not None]
+    assert entries_only and newsfmt.errors_to_arrow(entries_only).num_rows == 0
+    assert newsfmt.errors_to_arrow([]).schema == newsfmt.error_schema()

@@ -28,7 +28,15 @@ def test_the_public_names() -> None:
         "writing",
     ]
     configuration = ["Settings", "ConfigError", "find_settings", "load_settings"]
-    tables = ["arrow_schema", "error_schema", "to_arrow", "to_record_batches", "read_record_batches", "from_arrow"]
+    tables = [
+        "arrow_schema",
+        "error_schema",
+        "to_arrow",
+        "errors_to_arrow",
+        "to_record_batches",
+        "read_record_batches",
+        "from_arrow",
+    ]
     assert sorted(newsfmt.__all__) == sorted(
         core + dicts + markdown + archives + fixes + files + configuration + tables
     )

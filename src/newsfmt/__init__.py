@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._archive import Archive, Record, write_to_archive
-    from ._arrow import arrow_schema, error_schema, from_arrow, read_record_batches, to_arrow, to_record_batches
+    from ._arrow import (
+        arrow_schema,
+        error_schema,
+        errors_to_arrow,
+        from_arrow,
+        read_record_batches,
+        to_arrow,
+        to_record_batches,
+    )
     from ._atomic import writing
     from ._baseline import Baseline
     from ._check import Finding, Fix, check
@@ -34,7 +42,15 @@ __version__ = "0.1.0"
 
 _MODULES = {
     "_archive": ("Archive", "Record", "write_to_archive"),
-    "_arrow": ("arrow_schema", "error_schema", "from_arrow", "read_record_batches", "to_arrow", "to_record_batches"),
+    "_arrow": (
+        "arrow_schema",
+        "error_schema",
+        "errors_to_arrow",
+        "from_arrow",
+        "read_record_batches",
+        "to_arrow",
+        "to_record_batches",
+    ),
     "_atomic": ("writing",),
     "_baseline": ("Baseline",),
     "_check": ("Finding", "Fix", "check"),
@@ -79,6 +95,7 @@ __all__ = [
     "check_files",
     "display_path",
     "error_schema",
+    "errors_to_arrow",
     "find_files",
     "find_settings",
     "from_arrow",

@@ -17,6 +17,8 @@ from ._pool import DIED, isolated, run_all
 if TYPE_CHECKING:  # pragma: no cover - for the annotations only: pyarrow is imported where it is used
     import pyarrow
 
+    from ._archive import Record
+
 ROWS_PER_BATCH = 4096  # entries a record batch: a few MB, small enough to stream, large enough to be fast
 FILES_PER_TASK = 32  # files a worker reads into one small record batch: what read_record_batches sends a worker
 
@@ -115,6 +117,37 @@ def to_arrow(entries: Iterable[Entry], *, paths: Iterable[str] | None = None) ->
     return pa.Table.from_batches(batches, schema=arrow_schema())
 
 
+def errors_to_arrow(records: Iterable[Record]) -> pyarrow.Table:
+    r"""A ``pyarrow.Table`` of the records that are no entries, in ``error_schema()``: a row each, in their order.
+
+    What a worker of a Dask, Spark or Ray job returns beside ``to_arrow`` for its
+    share of an ``Archive``'s files; records with an entry are left out. Needs pyarrow.
+
+    >>> import newsfmt, pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "news/2016/04/20").mkdir(parents=True)
+    >>> _ = (root / "news/2016/04/20/broken.md").write_text("# NATO\n")
+    >>> table = newsfmt.errors_to_arrow(newsfmt.Archive(root))
+    >>> table.column("path").to_pylist(), table.column("code").to_pylist(), table.column("line").to_pylist()
+    (['/news/2016/04/20/broken.md'], ['NF101'], [1])
+    """
+    pa = _pyarrow()
+    rows = [
+        (r.path, r.error.code, r.error.line, r.error.column, r.error.message) for r in records if r.error is not None
+    ]
+    return pa.Table.from_batches([_error_batch(rows)], schema=_schemas()[1])
+
+
+def _error_batch(rows: list[tuple[str, str, int, int, str]]) -> pyarrow.RecordBatch:
+    """``error_schema()`` rows, built column by column."""
+    pa = _pyarrow()
+    schema = _schemas()[1]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    return pa.RecordBatch.from_arrays(
+        [pa.array(values, field.type) for values, field in zip(columns, schema, strict=True)], schema=schema
+    )
+
+
 def to_record_batches(
     entries: Iterable[Entry], *, paths: Iterable[str] | None = None, rows: int = ROWS_PER_BATCH
 ) -> Iterator[pyarrow.RecordBatch]:
@@ -209,8 +242,7 @@ def _joined(batches: list[pyarrow.RecordBatch], which: int) -> pyarrow.RecordBat
 
 def _read_task(files: Sequence[InputFile]) -> tuple[pyarrow.RecordBatch, pyarrow.RecordBatch]:
     """A worker's part of ``read_record_batches``: its files' entries and errors, as two record batches."""
-    pa = _pyarrow()
-    schema, error_schema = _schemas()
+    schema = _schemas()[0]
     entries: list[Entry] = []
     names: list[str | None] = []
     errors: list[tuple[str, str, int, int, str]] = []
@@ -220,12 +252,7 @@ def _read_task(files: Sequence[InputFile]) -> tuple[pyarrow.RecordBatch, pyarrow
             names.append(file.name)
         except ParseError as error:
             errors.append((file.name, error.code, error.line, error.column, error.message))
-    columns = list(zip(*errors, strict=True)) if errors else [()] * 5
-    bad = pa.RecordBatch.from_arrays(
-        [pa.array(values, field.type) for values, field in zip(columns, error_schema, strict=True)],
-        schema=error_schema,
-    )
-    return _batch(entries, names, schema), bad
+    return _batch(entries, names, schema), _error_batch(errors)
 
 
 def _task_died(files: Sequence[InputFile]) -> tuple[pyarrow.RecordBatch, pyarrow.RecordBatch]:
@@ -235,9 +262,7 @@ def _task_died(files: Sequence[InputFile]) -> tuple[pyarrow.RecordBatch, pyarrow
 
 
 def _file_died(files: Sequence[InputFile]) -> tuple[pyarrow.RecordBatch, pyarrow.RecordBatch]:
-    pa = _pyarrow()
-    rows = [{"path": file.name, "code": "NF000", "line": 1, "column": 1, "message": DIED} for file in files]
-    return _joined([], 0), pa.RecordBatch.from_pylist(rows, schema=_schemas()[1])
+    return _joined([], 0), _error_batch([(file.name, "NF000", 1, 1, DIED) for file in files])
 
 
 def _own_path(entry: Entry) -> str | None:

@@ -19,7 +19,7 @@ try:
 except ImportError as error:  # pragma: no cover - the message is tested in a process without dask
     raise ImportError(f'newsfmt.dask needs dask[dataframe] and pandas: pip install "newsfmt[dask]" ({error})') from None
 
-from . import MAX_FILE_SIZE, Archive, arrow_schema, error_schema, to_arrow
+from . import MAX_FILE_SIZE, Archive, arrow_schema, error_schema, errors_to_arrow, to_arrow
 
 __all__ = ["read_archive"]
 
@@ -87,20 +87,4 @@ def _entries(chunk: list[str], archive: Archive, raising: bool) -> pd.DataFrame:
 
 def _errors(chunk: list[str], archive: Archive) -> pd.DataFrame:
     """The files of one chunk that are no entries, a row each: the errors frame's part."""
-    import pyarrow
-
-    rows = []
-    for file in chunk:
-        record = archive.record(file)
-        if record.error is not None:
-            error = record.error
-            rows.append(
-                {
-                    "path": record.path,
-                    "code": error.code,
-                    "line": error.line,
-                    "column": error.column,
-                    "message": error.message,
-                }
-            )
-    return pyarrow.Table.from_pylist(rows, schema=error_schema()).to_pandas(types_mapper=pd.ArrowDtype)
+    return errors_to_arrow(archive.record(file) for file in chunk).to_pandas(types_mapper=pd.ArrowDtype)

@@ -17,7 +17,7 @@ try:
 except ImportError as error:  # pragma: no cover - the message is tested in a process without pyspark
     raise ImportError(f'newsfmt.spark needs pyspark 4: pip install "newsfmt[spark]" ({error})') from None
 
-from . import MAX_FILE_SIZE, Archive, arrow_schema, error_schema, to_record_batches
+from . import MAX_FILE_SIZE, Archive, arrow_schema, error_schema, errors_to_arrow, to_record_batches
 
 __all__ = ["register"]
 
@@ -128,18 +128,6 @@ def _entries(records: Iterable[Any], raising: bool) -> Iterator[tuple[str, Any]]
 
 
 def _error_batches(records: Iterable[Any]) -> Iterator[Any]:
-    import pyarrow
-
-    rows = [
-        {
-            "path": r.path,
-            "code": r.error.code,
-            "line": r.error.line,
-            "column": r.error.column,
-            "message": r.error.message,
-        }
-        for r in records
-        if r.error is not None
-    ]
-    if rows:
-        yield pyarrow.RecordBatch.from_pylist(rows, schema=error_schema())
+    errors = errors_to_arrow(records)
+    if errors.num_rows:
+        yield from errors.to_batches()
