@@ -205,17 +205,42 @@ RELATED_FIRST = SAMPLE.replace(
 )
 
 ERRORS = {
-    "an empty text": ("", 1, 1, "expected the date line"),
-    "blank lines only": ("\n \n", 3, 1, "found the end of the file"),
-    "no date line": (SAMPLE[SAMPLE.index("# A") :], 1, 1, 'expected the date line "### [YYYY-MM-DD]'),
-    "a blank line before the date line": ("\n" + SAMPLE, 1, 1, "expected the date line"),
+    "an empty text": (
+        "",
+        1,
+        1,
+        'expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found the end of the file',
+    ),
+    "blank lines only": (
+        "\n \n",
+        3,
+        1,
+        'expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found the end of the file',
+    ),
+    "no date line": (
+        SAMPLE[SAMPLE.index("# A") :],
+        1,
+        1,
+        'expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found "# A headline"',
+    ),
+    "a blank line before the date line": (
+        "\n" + SAMPLE,
+        1,
+        1,
+        'expected the date line "### [YYYY-MM-DD](/news/YYYY/MM/D/index.md)", found ""',
+    ),
     "a date that is not in the calendar": (
         replaced("[2016-04-08](/news/2016/04/8/", "[2016-02-30](/news/2016/02/30/"),
         1,
         6,
         'expected a real date, found "2016-02-30"',
     ),
-    "a date that is not a date": (replaced("[2016-04-08]", "[2016-4-8]"), 1, 6, "expected a date YYYY-MM-DD"),
+    "a date that is not a date": (
+        replaced("[2016-04-08]", "[2016-4-8]"),
+        1,
+        6,
+        'expected a date YYYY-MM-DD in brackets, found "2016-4-8](/news/2016/04/8/index.md)"',
+    ),
     "a date link to another day": (
         replaced("/news/2016/04/8/index.md", "/news/2016/04/9/index.md"),
         1,
@@ -226,13 +251,13 @@ ERRORS = {
         replaced("/news/2016/04/8/index.md", "/news/2016/4/8/index.md"),
         1,
         17,
-        'expected the day page link "(/news/YYYY/MM/D/index.md)"',
+        'expected the day page link "(/news/YYYY/MM/D/index.md)", found "(/news/2016/4/8/index.md)"',
     ),
     "no blank line after the date line": (
         replaced("index.md)\n\n", "index.md)\n"),
         2,
         1,
-        "expected a blank line after the date line",
+        'expected a blank line after the date line, found "# A headline "',
     ),
     "no headline": (
         SAMPLE[: SAMPLE.index("# A")],
@@ -244,23 +269,33 @@ ERRORS = {
         replaced("# A headline", "## A headline"),
         3,
         1,
-        'expected the headline "# HEADLINE"',
+        'expected the headline "# HEADLINE", found "## A headline "',
     ),
     "a headline without its space": (
         replaced("# A headline", "#A headline"),
         3,
         1,
-        'expected the headline "# HEADLINE"',
+        'expected the headline "# HEADLINE", found "#A headline "',
     ),
     "an empty headline": (replaced("# A headline ", "#   "), 3, 3, 'expected a headline after "# ", found nothing'),
     "no blank line after the headline": (
         replaced("# A headline \n\n", "# A headline \n"),
         4,
         1,
-        "expected a blank line after the headline",
+        'expected a blank line after the headline, found "First paragraph,"',
     ),
-    "a second headline": (replaced("\nFirst paragraph,", "\n# Another"), 5, 1, "a heading cannot be part of the body"),
-    "a heading in the body": (replaced("Second paragraph.", "## Subheading"), 8, 1, 'found "## Subheading"'),
+    "a second headline": (
+        replaced("\nFirst paragraph,", "\n# Another"),
+        5,
+        1,
+        'expected "### Source:" or "### Related:" (a heading cannot be part of the body), found "# Another"',
+    ),
+    "a heading in the body": (
+        replaced("Second paragraph.", "## Subheading"),
+        8,
+        1,
+        'expected "### Source:" or "### Related:" (a heading cannot be part of the body), found "## Subheading"',
+    ),
     "an indented heading opening the body": (
         replaced("\nFirst paragraph,", "\n   # First"),
         5,
@@ -279,7 +314,12 @@ ERRORS = {
         1,
         'expected "### Source:" or "### Related:" (a heading cannot be part of the body), found "### Notes:"',
     ),
-    "a section heading in another case": (replaced("### Source:", "### source:"), 11, 1, 'found "### source:"'),
+    "a section heading in another case": (
+        replaced("### Source:", "### source:"),
+        11,
+        1,
+        'expected "### Source:" or "### Related:" (a heading cannot be part of the body), found "### source:"',
+    ),
     "an indented section heading": (
         replaced("\n### Related:", "\n ### Related:"),
         16,
@@ -298,12 +338,17 @@ ERRORS = {
         1,
         'expected one Related section, found "### Related:"',
     ),
-    "a repeated Source section": (replaced("\n### Related:", "\n### Sources:"), 16, 1, "expected one Source section"),
+    "a repeated Source section": (
+        replaced("\n### Related:", "\n### Sources:"),
+        16,
+        1,
+        'expected one Source section, before the Related section, found "### Sources:"',
+    ),
     "no blank line after a section heading": (
         replaced("### Source:\n\n", "### Source:\n"),
         12,
         1,
-        "expected a blank line after the section heading",
+        'expected a blank line after the section heading, found "1. [Euronews](http://example.com/a)"',
     ),
     "a section with no items before another": (
         replaced(
@@ -323,20 +368,25 @@ ERRORS = {
         replaced("1. [Euronews]", "- [Euronews]"),
         13,
         1,
-        'expected a numbered item like "1. [NAME](URL)", found "- [Euronews]',
+        'expected a numbered item like "1. [NAME](URL)", found "- [Euronews](http://example.com/a)"',
     ),
     "an item with no link": (
         replaced("1. [Euronews](http://example.com/a)", "1. Euronews"),
         13,
         1,
-        "expected a numbered item",
+        'expected a numbered item like "1. [NAME](URL)", found "1. Euronews"',
     ),
-    "an item without ](": (replaced("[Euronews](", "[Euronews] ("), 13, 5, 'expected "](" after the link text'),
+    "an item without ](": (
+        replaced("[Euronews](", "[Euronews] ("),
+        13,
+        5,
+        'expected "](" after the link text, found "Euronews] (http://example.com/a)"',
+    ),
     "a source with text after its link": (
         replaced("(http://example.com/a)", "(http://example.com/a) more"),
         13,
         40,
-        'expected ")" at the end of the source link',
+        'expected ")" at the end of the source link, found "om/a) more"',
     ),
     "an empty source name": (replaced("[Euronews]", "[  ]"), 13, 5, "expected text, found an empty string"),
     "an empty url": (replaced("(http://example.com/a)", "( )"), 13, 15, "expected a URL, found an empty string"),
@@ -358,12 +408,17 @@ ERRORS = {
         16,
         'expected a related link path like /news/YYYY/MM/D/slug.md, found "/news/2015/12/02/untagged.md"',
     ),
-    "a related path with capitals": (replaced("untagged.md", "Untagged.md"), 19, 16, "expected a related link path"),
+    "a related path with capitals": (
+        replaced("untagged.md", "Untagged.md"),
+        19,
+        16,
+        'expected a related link path like /news/YYYY/MM/D/slug.md, found "/news/2015/12/2/Untagged.md"',
+    ),
     "a related path that is a url": (
         replaced("/news/2015/12/2/untagged.md", "http://example.com/x"),
         19,
         16,
-        'found "http://example.com/x"',
+        'expected a related link path like /news/YYYY/MM/D/slug.md, found "http://example.com/x"',
     ),
     "a related path without its )": (
         replaced("(/news/2015/12/2/untagged.md)", "(/news/2015/12/2/untagged.md"),
@@ -382,7 +437,7 @@ ERRORS = {
         replaced("NATO, Russia_", "NATO, Russia"),
         18,
         56,
-        'expected "_Context: TAG, TAG_"',
+        'expected "_Context: TAG, TAG_" or the end of the line, found "_Context: NATO, Russia"',
     ),
     "an empty context": (
         replaced("_Context: NATO, Russia_", "_Context: _"),
@@ -407,7 +462,7 @@ ERRORS = {
         replaced("a)\n2. [Reuters]", "a)\n\n2. [Reuters]"),
         15,
         1,
-        'expected "### Related:" or the end of the file, found "2. [Reuters]',
+        'expected "### Related:" or the end of the file, found "2. [Reuters](http://example.com/b)"',
     ),
     "text after the last list": (
         SAMPLE + "\nThe end.\n",
@@ -415,7 +470,12 @@ ERRORS = {
         1,
         'expected the end of the file after the Related list, found "The end."',
     ),
-    "text right after the last list": (SAMPLE + "The end.\n", 20, 1, "expected a numbered item"),
+    "text right after the last list": (
+        SAMPLE + "The end.\n",
+        20,
+        1,
+        'expected a numbered item like "1. [TITLE](/news/YYYY/MM/D/slug.md)", found "The end."',
+    ),
     "text after the source list": (
         SAMPLE[: SAMPLE.index("### Related:")] + "More text\n",
         16,
@@ -454,7 +514,7 @@ def test_g4_an_error_is_reported_at_its_line_and_column(text: str, line: int, co
         parse(text)
     error = raised.value
     assert (error.line, error.column) == (line, column), error
-    assert message in error.message
+    assert error.message == message
     assert str(error) == f"line {line}, column {column}: {error.message}"
     name = next(name for name, case in ERRORS.items() if case == (text, line, column, message))
     assert error.code == CODE_OF[name], (name, error.code)
