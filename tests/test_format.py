@@ -364,6 +364,12 @@ ERRORS = {
         1,
         'expected a numbered item after "### Related:", found the end of the file',
     ),
+    "a section with no items at the end, its heading spaced": (
+        SAMPLE[: SAMPLE.index("1. [Another")].replace("### Related:\n", "### Related: \t\n"),
+        18,
+        1,
+        'expected a numbered item after "### Related:", found the end of the file',
+    ),
     "an item that is not numbered": (
         replaced("1. [Euronews]", "- [Euronews]"),
         13,
@@ -493,7 +499,7 @@ CODES = {
     "NF105": ["no headline", "a headline that is not a # line", "a headline without its space", "an empty headline"],
     "NF106": ["a second headline", "a heading in the body", "an indented heading opening the body", "an unknown section", "a section heading in another case"],
     "NF107": ["Related before Source", "a repeated section", "a repeated Source section"],
-    "NF108": ["a section with no items before another", "a section with no items at the end"],
+    "NF108": ["a section with no items before another", "a section with no items at the end", "a section with no items at the end, its heading spaced"],
     "NF109": ["an item that is not numbered", "an item with no link", "an item without ](", "a source with text after its link", "a related path without its )", "text after a related link", "a context without its closing _", "text right after the last list"],
     "NF110": ["an empty source name", "an empty related title"],
     "NF111": ["an empty url", "a url with whitespace"],

@@ -212,7 +212,9 @@ def _section(lines: list[str], index: int, end: int, read_item: Callable[[str, i
         if index == end:
             return items, index
         line = lines[index]
-    return items, _after_blank_lines(lines, index, end, "the list")
+    while _is_blank(lines[index]):  # the list ended at a blank line; end comes after a line that is not blank
+        index += 1
+    return items, index
 
 
 def _misplaced(line: str, number: int, after_sources: bool, after_related: bool) -> ParseError:
