@@ -542,7 +542,7 @@ def test_g4_the_message_quotes_long_values_shortened() -> None:
 
 
 def test_parse_takes_only_str() -> None:
-    with pytest.raises(TypeError, match=r"newsfmt\.read\(\) reads files"):
+    with pytest.raises(TypeError, match=r"^parse\(\) takes a str, not bytes; newsfmt\.read\(\) reads files$"):
         parse(SAMPLE.encode())  # type: ignore[arg-type]
 
 
