@@ -54,6 +54,7 @@ INVALID: dict[str, tuple[Any, str]] = {
     "body has a bare # line": (lambda: entry(body="a\n#\nc"), 'Entry.body: expected no line that reads as a Markdown heading, found "#"'),
     "body opens with a heading": (lambda: entry(body="###### b"), 'Entry.body: expected no line that reads as a Markdown heading, found "###### b"'),
     "sources is a string": (lambda: entry(sources="Euronews"), "Entry.sources: expected a sequence of Source, found str"),
+    "related is a string": (lambda: entry(related="x"), "Entry.related: expected a sequence of Related, found str"),
     "sources is not iterable": (lambda: entry(sources=3), "Entry.sources: expected a sequence of Source, found int"),
     "a source is a dict": (lambda: entry(sources=[{"name": "a", "url": "b"}]), "Entry.sources[0]: expected a Source, found dict"),
     "a related is a Source": (lambda: entry(related=[Source(name="a", url="b")]), "Entry.related[0]: expected a Related, found Source"),
@@ -78,6 +79,7 @@ INVALID: dict[str, tuple[Any, str]] = {
     "path has an empty slug": (lambda: Related(title="t", path="/news/2016/04/8/.md"), 'Related.path: expected a related link path like /news/YYYY/MM/D/slug.md, found "/news/2016/04/8/.md"'),
     "path has no leading slash": (lambda: Related(title="t", path="news/2016/04/8/a.md"), 'Related.path: expected a related link path like /news/YYYY/MM/D/slug.md, found "news/2016/04/8/a.md"'),
     "path is not a string": (lambda: Related(title="t", path=5), "Related.path: expected a string, found int"),  # type: ignore[arg-type]
+    "path ends in index.md but is no day page": (lambda: Related(title="t", path="/news/2016/4/8/index.md"), 'Related.path: expected a related link path like /news/YYYY/MM/D/slug.md, found "/news/2016/4/8/index.md"'),
     "context is a string": (lambda: Related(title="t", path=PATH, context="NATO"), "Related.context: expected a sequence of tags, found str"),
     "a tag is empty": (lambda: Related(title="t", path=PATH, context=["a", ""]), "Related.context[1]: expected text, found an empty string"),
     "a tag has comma space": (lambda: Related(title="t", path=PATH, context=["a, b"]), 'Related.context[0]: expected no ", " (it separates tags), found "a, b"'),
