@@ -179,6 +179,32 @@ _BAD_URL = "1. [E](ht tp://e)\n"
             "### Related:\n\n1. [T](x)\n",
             [(10, "NF107"), (15, "NF112")],
         ),
+        (  # a heading in an empty body goes: an indented heading that then opens the body is NF106 in its turn
+            _DATE + "\n\n# NATO \n\n\n\n\n\n## a\n\n   ## b\n",
+            [(9, "NF106"), (11, "NF106")],
+        ),
+        (  # after body text, the same indented heading is body text: resuming keeps the body's text
+            _DATE + "\n\n# NATO \n\ntext\n\nmore\n\n## a\n\n   ## b\n",
+            [(9, "NF106")],
+        ),
+        (  # after body text, a heading at once after the deleted one is NF106, not a missing blank line
+            _DATE + "\n\n# NATO \n\ntext\n\nmore\n\n## a\n## b\n",
+            [(9, "NF106"), (10, "NF106")],
+        ),
+        (  # a repeated section at the very end of a text with no final newline goes whole
+            _DATE
+            + "\n\n# NATO \n\n\n### Related:\n\n1. [T ](/news/2016/04/8/t.md)\n\n### Source:\n\n1. [E](ht tp://e)",
+            [(10, "NF107")],
+        ),
+        (  # a repeated section with one blank line after its heading goes, and the next section stays
+            _DATE + "\n\n# NATO " + _SOURCES + "1. [E](https://e.com/)\n\n### Source:\n\n1. [F](https://f.com/)\n\n"
+            "### Related:\n\n1. [T](x)\n",
+            [(10, "NF107"), (16, "NF112")],
+        ),
+        (_DATE + "\n\n# NATO " + _SOURCES + "1. [E](https://e.com/)\n\n### Source:\n", [(10, "NF107")]),
+        ("", [(1, "NF101")]),  # an error at the end of the file is the last one: nothing after it to repair
+        (_DATE + "\n", [(2, "NF105")]),
+        (_DATE + "\n\n# NATO \n\n### Source:\n", [(6, "NF108")]),
     ],
     ids=[
         "NF101-text",
@@ -193,6 +219,15 @@ _BAD_URL = "1. [E](ht tp://e)\n"
         "NF107-heading-alone",
         "NF107-no-blank-line",
         "NF107-heading-next",
+        "NF106-empty-body",
+        "NF106-after-text",
+        "NF106-heading-next",
+        "NF107-no-final-newline",
+        "NF107-one-blank-line",
+        "NF107-heading-at-the-end",
+        "NF101-end-of-file",
+        "NF105-end-of-file",
+        "NF108-end-of-file",
     ],
 )
 def test_each_repair_leaves_the_next_error_at_its_own_line(text: str, found: list[tuple[int, str]]) -> None:

@@ -44,9 +44,7 @@ def errors(text: str, first: ParseError, *, resume: bool = True) -> list[Problem
             return findings
         except ParseError as next_error:
             error = next_error
-        index = error.line - 1
-        number = origins[index] if index < len(origins) else origins[-1] + 1
-        findings.append((number, error.column, error.code, error.message))
+        findings.append((origins[error.line - 1], error.column, error.code, error.message))  # its line is one of these
 
 
 _SECTION_HEADINGS = {"### Source:": "### Source:", "### Sources:": "### Source:", "### Related:": "### Related:"}
