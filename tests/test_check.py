@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from newsfmt import Entry, ParseError, parse, serialize
+from newsfmt import Entry, ParseError, check, parse, serialize
 from newsfmt._check import check_text
 from newsfmt._repair import MAX_ERRORS
 from newsfmt._rules import RULES
@@ -323,3 +323,21 @@ def test_two_archives_checked_together_keep_their_own_folder_listings(tmp_path: 
         f"{tmp_path}/two/news/2016/04/9/linking.md:8:1: warning: NF303 expected the related entry "
         "/news/2016/04/8/x.md in the archive, found no such file"
     ]
+
+
+def test_findings_at_one_place_keep_the_order_the_rules_found_them_in() -> None:
+    # A stable sort by line and column: a run of blank lines (NF205) is reported before the whitespace on its
+    # first line (NF204), though NF204 sorts first by code.
+    text = _DATE + "\n\n# NATO \n  \n\nBody.\n"
+    expected = [(4, 1, "NF205"), (4, 1, "NF204")]
+    assert [(f.line, f.column, f.code) for f in check(text, "x.md")] == expected
+    assert [(f.line, f.column, f.code) for f in check_text(text, "x.md")[1]] == expected
+
+
+def test_a_misplaced_entry_whose_headline_has_no_slug_has_no_move_to_offer(tmp_path: Path) -> None:
+    day = tmp_path / "news" / "2016" / "04" / "21"
+    day.mkdir(parents=True)
+    text = _DATE + "\n\n# !!! \n"
+    (day / "x.md").write_text(text)
+    found = check(text, day / "x.md")
+    assert [(f.code, f.fix) for f in found] == [("NF301", None), ("NF302", None)]

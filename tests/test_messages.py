@@ -400,6 +400,17 @@ _RELATED = _SOURCES + "1. [E](https://e.com/)\n\n### Related:\n\n"
                 'x.md:5:17: warning: NF402 expected the text of the body, the reader sees raw HTML "</b>"',
             ],
         ),
+        (  # two tags side by side: each at its own place, the nearest to its canonical column
+            "### [2016-04-20](/news/2016/04/20/index.md)\n\n# NATO reopens talks \n\nx <b><b> y\n",
+            [
+                'x.md:5:3: warning: NF402 expected the text of the body, the reader sees raw HTML "<b>"',
+                'x.md:5:6: warning: NF402 expected the text of the body, the reader sees raw HTML "<b>"',
+            ],
+        ),
+        (  # a tag that holds " ](" too: the title's missing space is still found, at the title
+            _RELATED + "1. [T](/news/2016/04/8/t.md) _Context: x ](y_\n",
+            ["x.md:12:6: warning: NF207 expected a space after the related title, found none"],
+        ),
         (  # no space after "_Context:": the finding is where the emphasis opens all the same
             _RELATED + "1. [T ](/news/2016/04/8/t.md) _Context:_b_\n",
             [
