@@ -610,3 +610,31 @@ def test_check_runs_in_this_process_without_a_bar_unless_asked(
     assert capsys.readouterr().err == ""
     assert list(Archive(tmp_path).check(jobs=2, progress=True)) == found
     assert "file/s]" in capsys.readouterr().err  # the bar, on standard error
+
+
+def test_check_and_map_stay_in_this_process_by_default_on_enough_files_for_a_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsfmt._check
+    import newsfmt._files
+    from newsfmt._pool import POOL_THRESHOLD
+
+    day = datetime.date(2016, 4, 8)
+    archive(
+        tmp_path,
+        {
+            f"news/2016/04/8/entry-{n}.md": serialize(Entry(date=day, headline=f"Entry {n}"))
+            for n in range(POOL_THRESHOLD)
+        },
+    )
+    pids: set[int] = set()
+    local_check = newsfmt._check.local_check
+
+    def recorded(text: str, path: str, *, markdown: bool) -> Any:
+        pids.add(os.getpid())  # lost if it ran in a worker process
+        return local_check(text, path, markdown=markdown)
+
+    monkeypatch.setattr(newsfmt._files, "local_check", recorded)
+    assert list(Archive(tmp_path).check()) == [] and pids == {os.getpid()}
+    # a lambda cannot be sent to a worker process: only the main process can run it
+    assert set(Archive(tmp_path).map(lambda entry: os.getpid())) == {os.getpid()}

@@ -341,3 +341,16 @@ def test_a_misplaced_entry_whose_headline_has_no_slug_has_no_move_to_offer(tmp_p
     (day / "x.md").write_text(text)
     found = check(text, day / "x.md")
     assert [(f.code, f.fix) for f in found] == [("NF301", None), ("NF302", None)]
+
+
+def test_nf302_shows_40_characters_of_a_long_slug_and_the_whole_name_of_a_file_not_named_md(tmp_path: Path) -> None:
+    day = tmp_path / "news" / "2016" / "04" / "20"
+    day.mkdir(parents=True)
+    text = _DATE + "\n\n# NATO and Russia reopen their talks after two long years apart \n"
+    (day / "other.txt").write_text(text)
+    [found] = check(text, day / "other.txt")
+    assert (found.code, found.line, found.column) == ("NF302", 3, 3)
+    assert found.message == (
+        "expected the file name to start the headline's slug nato-and-russia-reopen-their-talks-after..., "
+        "found other.txt"
+    )
