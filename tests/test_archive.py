@@ -638,3 +638,8 @@ def test_check_and_map_stay_in_this_process_by_default_on_enough_files_for_a_poo
     assert list(Archive(tmp_path).check()) == [] and pids == {os.getpid()}
     # a lambda cannot be sent to a worker process: only the main process can run it
     assert set(Archive(tmp_path).map(lambda entry: os.getpid())) == {os.getpid()}
+    assert os.getpid() not in set(Archive(tmp_path).map(_pid, jobs=2))  # asked for, the pool does the work
+
+
+def _pid(entry: Entry) -> int:
+    return os.getpid()
