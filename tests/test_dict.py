@@ -94,6 +94,7 @@ PROBLEMS: dict[str, tuple[Any, list[tuple[str, str]]]] = {
     "a body with a heading": ({**SMALL, "body": "a\n# b"}, [("/body", 'expected no line that reads as a Markdown heading, found "# b"')]),
     "sources that are an object": ({**SMALL, "sources": {"name": "n", "url": "u"}}, [("/sources", "expected an array, found an object")]),
     "a source that is a string": ({**SMALL, "sources": ["Euronews"]}, [("/sources/0", "expected an object, found a string")]),
+    "related that are a string": ({**SMALL, "related": "x"}, [("/related", "expected an array, found a string")]),
     "a related item that is a number": ({**SMALL, "related": [5]}, [("/related/0", "expected an object, found a number")]),
     "a url with a space": ({**SMALL, "sources": [{"name": "n", "url": "a b"}]}, [("/sources/0/url", 'expected a URL without whitespace, found "a b"')]),
     "a name with ](": ({**SMALL, "sources": [{"name": "a](b", "url": "u"}]}, [("/sources/0/name", 'expected no "](" (it would end the link text), found "a](b"')]),
