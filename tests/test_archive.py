@@ -643,3 +643,10 @@ def test_check_and_map_stay_in_this_process_by_default_on_enough_files_for_a_poo
 
 def _pid(entry: Entry) -> int:
     return os.getpid()
+
+
+def test_an_archive_at_the_file_system_root_gives_archive_paths_from_its_news_folder() -> None:
+    # "/" is the one root that ends in a separator after normalising: its files' paths start right after it.
+    # (Nothing is read but the one file named, which need not exist.)
+    record = Archive("/").record("/news/2016/04/8/x.md")
+    assert (record.path, record.file) == ("/news/2016/04/8/x.md", "/news/2016/04/8/x.md")

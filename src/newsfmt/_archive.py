@@ -16,7 +16,7 @@ from ._atomic import confined_path
 from ._check import DAY, MONTH, YEAR, Finding, listed
 from ._errors import ParseError
 from ._files import InputFile, check_files, map_files, walk
-from ._io import MAX_FILE_SIZE, FileProblem, display_path, encode, parse_text, read_bytes, write
+from ._io import MAX_FILE_SIZE, FileProblem, display_path, encode, read_bytes, write
 from ._model import DAY_PAGE, Entry, Related
 from ._parser import parse
 
@@ -123,7 +123,7 @@ class Archive:
     def _record(self, file: str, problem: str | None = None) -> Record:
         path = "/" + file[self._prefix :].replace(os.sep, "/")  # walk's paths start with the normalised root
         try:
-            return Record(path, file, entry=parse_text(self._input(file, problem).read_text(), path=file))
+            return Record(path, file, entry=parse(self._input(file, problem).read_text()))
         except ParseError as error:
             return Record(path, file, error=ParseError(error.message, error.line, error.column, file, code=error.code))
 
