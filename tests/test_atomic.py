@@ -138,3 +138,12 @@ def test_a_stale_temporary_that_cannot_be_removed_is_passed_over_for_the_next(
     assert newsfmt._atomic.remove_stale_temporaries(str(tmp_path)) == 1
     assert len(os.listdir("/proc/self/fd")) == open_before
     assert _names(tmp_path) == []
+
+
+def test_a_stale_temporary_name_that_cannot_be_opened_is_left_alone(tmp_path: Path) -> None:
+    # A symlink (or anything O_NOFOLLOW refuses to open) under a temporary's name is not newsfmt's file: it stays.
+    (tmp_path / "target").write_text("someone's")
+    link = tmp_path / ".newsfmt-000000000000.tmp"
+    link.symlink_to(tmp_path / "target")
+    assert newsfmt._atomic.remove_stale_temporaries(str(tmp_path)) == 0
+    assert link.is_symlink() and (tmp_path / "target").read_text() == "someone's"
