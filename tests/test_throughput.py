@@ -290,3 +290,103 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_the_cache(
     monkeypatch.setattr(os, "replace", full_disk)  # every shard's rename fails, as on a full disk
     assert _check(["a"], cache) == expected
     assert list(cache.glob("*/*.json")) == [] and list(cache.rglob("*.tmp")) == []  # no shard, no temporary left
+
+
+# The cache's stat signatures: a file whose status is unchanged is not read; any change of it is seen.
+
+
+def _records(cache: Path) -> dict[str, list[object]]:
+    return {
+        name: record
+        for shard in cache.glob("*/*.json")
+        for name, record in json.loads(shard.read_text())["files"].items()
+    }
+
+
+def test_a_file_whose_status_is_unchanged_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsfmt._cache
+
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    target = _entry(root, "Target")
+    _entry(root, "Linking", [("Target", target), ("Gone", "/news/2016/04/20/gone.md")])
+    expected = _check([str(root)], cache)
+    assert [line.split(": ")[2].split()[0] for line in expected] == ["NF303"]
+    assert all(record[5] is None for record in _records(cache).values())  # files changed just now: no signature
+    monkeypatch.setattr(newsfmt._cache, "SETTLED", 0)  # from here on, a file's status vouches for it at once
+    assert _check([str(root)], cache) == expected  # read, hashed: the records now signed
+    assert all(isinstance(record[5], list) for record in _records(cache).values())
+
+    def unread(self: newsfmt.InputFile) -> bytes:
+        raise AssertionError(f"{self.name} was read")
+
+    monkeypatch.setattr(newsfmt.InputFile, "read_bytes", unread)
+    assert _check([str(root)], cache) == expected  # no NF000: no file was read
+    assert _check([str(root)], cache, jobs=2) == expected
+
+
+def test_a_file_rewritten_with_its_size_and_time_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import newsfmt._cache
+
+    monkeypatch.setattr(newsfmt._cache, "SETTLED", 50_000_000)  # 50 ms: the file system's clock ticks far faster
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    path = root / _entry(root, "Target").lstrip("/")
+    time.sleep(0.1)
+    assert _check([str(root)], cache) == []
+    assert isinstance(_records(cache)["target.md"][5], list)
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("# Target ", "# Tarxet "), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # its size and modification time as they were
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    found = _check([str(root)], cache)
+    assert [line.split(": ")[2].split()[0] for line in found] == ["NF302"]  # the new headline: read again
+
+
+@pytest.mark.parametrize("change", ["symlink", "larger than allowed", "gone"])
+def test_a_signed_record_serves_no_file_that_would_not_be_read_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    import newsfmt._cache
+
+    monkeypatch.setattr(newsfmt._cache, "SETTLED", 0)
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    path = root / _entry(root, "Target").lstrip("/")
+    _check([str(root)], cache)
+    assert isinstance(_records(cache)["target.md"][5], list)
+    limit = None
+    if change == "symlink":  # the same bytes, from a file out of the tree: NF006, not the record
+        outside = tmp_path / "outside.md"
+        outside.write_bytes(path.read_bytes())
+        path.unlink()
+        path.symlink_to(outside)
+        expected = "NF006"
+    elif change == "larger than allowed":
+        limit, expected = 10, "NF003"
+    else:
+        files = newsfmt.find_files([str(root)])
+        path.unlink()  # between the walk and the check
+        found = newsfmt.check_files(files, cache_dir=cache)
+        assert [finding.code for finding in found] == ["NF001"]
+        return
+    found = newsfmt.check_files(newsfmt.find_files([str(root)], max_file_size=limit), cache_dir=cache)
+    assert [finding.code for finding in found] == [expected]
+
+
+def test_a_record_whose_signature_is_not_the_files_is_checked_by_its_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsfmt._cache
+
+    monkeypatch.setattr(newsfmt._cache, "SETTLED", 0)
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    _entry(root, "Target")
+    _check([str(root)], cache)
+    [shard] = cache.glob("*/*.json")
+    data = json.loads(shard.read_text(encoding="utf-8"))
+    signed = data["files"]["target.md"][5]
+    for wrong in ("x", [1, 2, 3, 4], None):
+        data["files"]["target.md"][5] = wrong
+        shard.write_text(json.dumps(data), encoding="utf-8")
+        assert _check([str(root)], cache) == []
+        assert _records(cache)["target.md"][5] == signed  # the hash matched: signed again

@@ -12,7 +12,10 @@ folder's absolute path::
 A record is the BLAKE2b hash of the file's bytes and what ``local_check`` found:
 the findings that depend on the file's text and path alone (with the NF4xx ones
 when they were asked for), and its related links (with their titles and the
-headline when NF307 was asked for). The findings that depend on
+headline when NF307 was asked for). It keeps the file's status too (size, times
+of the last change and inode, as ``signature`` gives them): while the file's
+status is the same, the record serves it without reading it, as git's index
+serves ``git status``; a file whose status changed is read, and the hash decides. The findings that depend on
 the rest of the archive (NF303, NF306, NF308) and on other files (NF307) are
 worked out again on every run from the folders as they are, so a change to
 another file is never hidden by the cache.
@@ -30,16 +33,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import time
 from collections.abc import Iterator
 from typing import Any
 
 from ._check import Finding, Fix, Links, _place
 
-VERSION = "2"  # the records' shape; the folder's name adds newsfmt's version
+VERSION = "3"  # the records' shape; the folder's name adds newsfmt's version
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache made by newsfmt; see https://bford.info/cachedir/\n"
 _IGNORE = "# Made by newsfmt: the whole folder is a cache.\n*\n"
 
-Record = tuple[list[Finding], Links | None]  # the findings and links of a file, with its name as their path
+Cached = tuple[list[Finding], Links | None]  # the findings and links of a file, with its name as their path
+Signature = list[int]  # a file's size, modification and status change times (ns) and inode, as JSON keeps them
+SETTLED = 2_000_000_000  # ns: a status changed longer ago than this vouches for the content (see ``signature``)
 
 
 try:  # BLAKE2 is built into CPython: hashlib would load OpenSSL first, a tenth of a single-file run
@@ -51,6 +58,29 @@ except ImportError:  # pragma: no cover (an interpreter without it)
 def digest(data: bytes) -> str:
     """The key of a file's content: its BLAKE2b hash, 128 bits, in hex."""
     return blake2b(data, digest_size=16).hexdigest()
+
+
+def signature(path: str, max_size: int) -> Signature | None:
+    """The status of the file at ``path`` that vouches for its content, or None when it cannot.
+
+    A regular file (not a symlink) of at most ``max_size`` bytes, whose status last
+    changed more than ``SETTLED`` ago: a write to a file changes its status change
+    time (which no program can set back), and its inode changes when another file
+    is renamed over it, so a file whose signature is the one recorded with its hash
+    still has the bytes that were hashed. A file changed within ``SETTLED`` before
+    it is looked at has none, as git treats a "racily clean" file: a second write
+    in the same tick of the file system's clock could leave the times as they were.
+    (The file system's clock is taken to be within ``SETTLED`` of this machine's.)
+    """
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size > max_size:
+        return None
+    if status.st_ctime_ns > time.time_ns() - SETTLED:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
 class Shard:
@@ -68,18 +98,25 @@ class Shard:
         self.records = _load(self.place, folder)
         self.updated: dict[str, Any] = {}
 
-    def get(self, name: str, path: str, content: str, markdown: bool, titles: bool) -> Record | None:
+    def get(
+        self, name: str, path: str, content: str | None, markdown: bool, titles: bool, status: Signature | None = None
+    ) -> Cached | None:
         """The record of the file ``name`` of the folder, shown as ``path``, if its content is ``content``.
 
-        None when there is none, the content differs, it lacks the NF4xx findings
-        ``markdown`` asks for or the titles ``titles`` asks for (NF307), or it is
-        not of the expected shape. A record keeps no more than it must: the titles
-        and the headline only for a run that wanted them, and no path at all (the
-        file's place in its archive comes from its folder).
+        With ``content`` None, if the record's signature is ``status``: the file has
+        not changed since it was hashed. None when there is none, the content or
+        the signature differs, it lacks the NF4xx findings ``markdown`` asks for or
+        the titles ``titles`` asks for (NF307), or it is not of the expected shape.
+        A record keeps no more than it must: the titles and the headline only for a
+        run that wanted them, and no path at all (the file's place in its archive
+        comes from its folder).
         """
         record = self.records.get(name)
         try:
-            if record is None or record[0] != content or (markdown and not record[1]) or (titles and not record[2]):
+            if record is None or (markdown and not record[1]) or (titles and not record[2]):
+                return None
+            unchanged = record[0] == content if content is not None else status is not None and record[5] == status
+            if not unchanged:
                 return None
             findings = [
                 Finding(path, line, column, code, message, None if fix is None else Fix(*fix))
@@ -101,14 +138,29 @@ class Shard:
             return None
 
     def put(
-        self, name: str, content: str, markdown: bool, titles: bool, findings: list[Finding], links: Links | None
+        self,
+        name: str,
+        content: str,
+        markdown: bool,
+        titles: bool,
+        findings: list[Finding],
+        links: Links | None,
+        status: Signature | None,
     ) -> None:
+        """Record what ``local_check`` found in the file ``name``, of content ``content`` and signature ``status``."""
         kept = None
         if links is not None:
             related = [[line, target, title] if titles else [line, target] for line, target, title in links.related]
             kept = [links.headline if titles else None, related]
         found = [[finding.line, finding.column, finding.code, finding.message, finding.fix] for finding in findings]
-        self.updated[name] = [content, markdown, titles, found, kept]
+        self.updated[name] = [content, markdown, titles, found, kept, status]
+
+    def sign(self, name: str, status: Signature) -> None:
+        """Give the record of ``name``, whose content was just found to be the recorded one, the signature ``status``.
+
+        From the next run on, the file is not read while its status stays the same.
+        """
+        self.updated[name] = [*self.records[name][:5], status]
 
     def save(self) -> None:
         """Merge the new records into the shard on disk, less the records of files gone from their folders."""

@@ -431,34 +431,56 @@ def _check_chunk(
 def _check_one(
     selection: Selection, file: InputFile, cache: str | None, shards: dict[str, Shard]
 ) -> tuple[list[Finding], Links | None]:
-    """The findings of one file, and its links when NF307 is wanted."""
-    try:
-        data = file.read_bytes()
-        text = decode(data)
-    except ParseError as error:
-        found = [Finding(file.name, error.line, error.column, error.code, error.message)]
-        return [finding for finding in found if selection.wants(finding.code)], None
-    try:
-        record = shard = None
-        if cache is not None and file.data is None:  # standard input is never cached
-            from ._cache import Shard, digest
+    """The findings of one file, and its links when NF307 is wanted.
 
-            folder, name = os.path.split(file.path)
+    With a cache, a file whose status is the one its record was made with is not
+    read; one whose bytes hash to the record's is not checked again.
+    """
+    try:
+        record = shard = status = None
+        name = os.path.basename(file.path)
+        if cache is not None and file.data is None:  # standard input is never cached
+            from ._cache import Shard, signature
+
+            folder = os.path.dirname(file.path)
             if folder not in shards:
                 shards[folder] = Shard(cache, os.path.abspath(folder), folder)
-            shard, content = shards[folder], digest(data)
-            record = shard.get(name, file.name, content, selection.markdown, selection.titles)
+            shard, status = shards[folder], signature(file.path, file.max_file_size)
+            record = shard.get(name, file.name, None, selection.markdown, selection.titles, status)
         if record is None:
-            _, local, links = local_check(text, file.name, markdown=selection.markdown)
-            if shard is not None:
-                shard.put(name, content, selection.markdown, selection.titles, local, links)
-            record = local, links
+            try:
+                data = file.read_bytes()
+                text = decode(data)
+            except ParseError as error:
+                found = [Finding(file.name, error.line, error.column, error.code, error.message)]
+                return [finding for finding in found if selection.wants(finding.code)], None
+            record = _checked(selection, file, text, data, shard, status)
         findings, links = record
         if links is not None:
             findings = in_order(findings + target_findings(links))
     except Exception as error:  # a bug in newsfmt: reported against the file, and the run goes on
         return [Finding(file.name, 1, 1, "NF000", f"{type(error).__name__}: {error}")], None
     return [finding for finding in findings if selection.wants(finding.code)], links if selection.titles else None
+
+
+def _checked(
+    selection: Selection, file: InputFile, text: str, data: bytes, shard: Shard | None, status: list[int] | None
+) -> tuple[list[Finding], Links | None]:
+    """What ``local_check`` finds in the file: from its record when its bytes are the recorded ones, else found."""
+    if shard is None:
+        _, local, links = local_check(text, file.name, markdown=selection.markdown)
+        return local, links
+    from ._cache import digest
+
+    name, content = os.path.basename(file.path), digest(data)
+    record = shard.get(name, file.name, content, selection.markdown, selection.titles)
+    if record is not None:
+        if status is not None:
+            shard.sign(name, status)
+        return record
+    _, local, links = local_check(text, file.name, markdown=selection.markdown)
+    shard.put(name, content, selection.markdown, selection.titles, local, links, status)
+    return local, links
 
 
 def _chunk_died(
