@@ -23,7 +23,8 @@ first and lets the commands write it, whatever ``PYTHONDONTWRITEBYTECODE`` says)
 
 ``--before SRC`` adds, interleaved with the rest, ``validate`` and ``to-json`` of another newsfmt's source
 (``python -m newsfmt`` with ``PYTHONPATH=SRC``; say ``git worktree add /tmp/before 4c6663c`` and ``/tmp/before/src``),
-so that a change is measured against the code before it on the machine as it is.
+so that a change is measured against the code before it on the machine as it is. A newsfmt that has a cache is
+run with ``--no-cache`` there too, and its warm cache is timed as well.
 """
 
 from __future__ import annotations
@@ -151,9 +152,15 @@ def main() -> None:
         before = None
         if options.before:
             before = {**os.environ, "PYTHONPATH": os.path.abspath(options.before)}
-            commands["validate -j 1, before"] = [sys.executable, "-m", "newsfmt", "validate", "-q", "-j", "1", "."]
-            commands["to-json -j 1, before"] = [sys.executable, "-m", "newsfmt", "to-json", "-j", "1", "."]
-            commands["validate -j 2, before"] = [sys.executable, "-m", "newsfmt", "validate", "-q", "-j", "2", "."]
+            sources = Path(options.before, "newsfmt").rglob("*.py")
+            cached = any("--no-cache" in source.read_text(encoding="utf-8") for source in sources)
+            no_cache = ["--no-cache"] if cached else []  # a newsfmt with a cache: checked without it, as above
+            module = [sys.executable, "-m", "newsfmt"]
+            commands["validate -j 1, before"] = [*module, "validate", "-q", "-j", "1", *no_cache, "."]
+            commands["to-json -j 1, before"] = [*module, "to-json", "-j", "1", "."]
+            commands["validate -j 2, before"] = [*module, "validate", "-q", "-j", "2", *no_cache, "."]
+            if cached:
+                commands["validate, warm cache, before"] = [*module, "validate", "-q", "-j", "2", "."]
         subprocess.run(commands["validate, warm cache"], cwd=archive, stdout=subprocess.DEVNULL, check=False)
         floors: list[float] = []
         parses: list[float] = []

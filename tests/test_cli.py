@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -372,6 +372,29 @@ def test_every_run_over_files_has_one_progress_bar_that_counts_its_files(
         assert "file/s]" in shown and shown.endswith("\r"), name  # a bar of files, cleared at the end (leave=False)
     list(newsfmt.map_files(str, files[:1], progress=True))
     assert capsys.readouterr().err == ""  # one file: no bar
+
+
+def test_a_progress_bar_counts_every_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+    import types
+
+    import newsfmt
+    import newsfmt._files
+
+    files = newsfmt.find_files([str(archive(tmp_path))])
+    bars: list[tuple[int | None, list[int]]] = []
+
+    @contextlib.contextmanager
+    def bar(total: int | None) -> Iterator[object]:
+        bars.append((total, []))
+        yield types.SimpleNamespace(update=bars[-1][1].append)
+
+    monkeypatch.setattr(newsfmt._files, "progress_bar", bar)
+    list(newsfmt.map_files(str, files, progress=True))
+    list(newsfmt.check_files(newsfmt.iter_files([str(tmp_path)]), progress=True))  # streams: no total
+    list(newsfmt.read_record_batches(files, progress=True))
+    every = len(files)
+    assert [(total, sum(counts)) for total, counts in bars] == [(every, every), (None, every), (every, every)]
 
 
 def test_from_json_names_array_records_by_index(tmp_path: Path) -> None:

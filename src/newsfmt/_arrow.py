@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._dict import DictError, from_dict
 from ._errors import ParseError
-from ._files import InputFile, progress_bar
+from ._files import InputFile, _with_progress
 from ._model import Entry
 from ._parser import parse
 from ._pool import DIED, isolated, run_all
@@ -199,13 +199,11 @@ def read_record_batches(
         raise ValueError(f"rows: expected 1 or more, found {rows}")
     tasks = [files[start : start + FILES_PER_TASK] for start in range(0, len(files), FILES_PER_TASK)]
     results = run_all(_read_task, tasks, jobs, _task_died, batch=1, threshold=2)
-    bar = progress_bar(len(files)) if progress and len(files) > 1 else None
+    done_tasks = _with_progress(zip(tasks, results, strict=True), progress, len(files), lambda done: len(done[0]))
     entries: list[pyarrow.RecordBatch] = []
     errors: list[pyarrow.RecordBatch] = []
     held = 0
-    for task, (good, bad) in zip(tasks, results, strict=True):
-        if bar is not None:
-            bar.update(len(task))
+    for _, (good, bad) in done_tasks:
         entries.append(good)
         errors.append(bad)
         held += good.num_rows
@@ -215,8 +213,6 @@ def read_record_batches(
                 yield batch, _joined(errors, 1)
                 errors = []
             entries, held = [last], last.num_rows
-    if bar is not None:
-        bar.close()
     if held or errors:
         yield _joined(entries, 0), _joined(errors, 1)
 

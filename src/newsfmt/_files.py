@@ -367,7 +367,7 @@ def check_files(
         chunks = ((cache, chunk) for chunk in _chunks(work(), CHUNK))
         results = run_all(_check_chunk, chunks, jobs, _chunk_died, batch=1, threshold=2)
         all_links = []
-        for chunk_results in _counted_progress(results, progress):
+        for chunk_results in _with_progress(results, progress, files=len):
             for findings, links in chunk_results:
                 yield from findings
                 if links is not None:
@@ -438,11 +438,10 @@ def _check_one(
     """
     try:
         record = shard = status = None
-        name = os.path.basename(file.path)
         if cache is not None and file.data is None:  # standard input is never cached
             from ._cache import Shard, signature
 
-            folder = os.path.dirname(file.path)
+            folder, name = os.path.split(file.path)
             if folder not in shards:
                 shards[folder] = Shard(cache, os.path.abspath(folder), folder)
             shard, status = shards[folder], signature(file.path, file.max_file_size)
@@ -505,15 +504,20 @@ def progress_bar(total: int | None) -> Any:
     return tqdm(total=total, unit="file", leave=False, file=sys.stderr)
 
 
-def _counted_progress(chunks: Iterable[list[R]], progress: bool) -> Iterator[list[R]]:
-    """The chunks of results, with a progress bar counting their files (no total: files stream)."""
-    if not progress:
-        yield from chunks
+def _with_progress(
+    items: Iterable[T], progress: bool, total: int | None = None, files: Callable[[T], int] = lambda item: 1
+) -> Iterator[T]:
+    """The items as they come, with a progress bar counting the files they stand for (``files(item)``, one each).
+
+    No bar without ``progress`` or for fewer than two files; ``total`` is None when the files stream.
+    """
+    if not progress or (total is not None and total < 2):
+        yield from items
         return
-    with progress_bar(None) as bar:
-        for chunk in chunks:
-            bar.update(len(chunk))
-            yield chunk
+    with progress_bar(total) as bar:
+        for item in items:
+            bar.update(files(item))
+            yield item
 
 
 def map_files(
@@ -540,7 +544,7 @@ def map_files(
     """
     crashed: Callable[[InputFile], R] = _raise_died if died is None else functools.partial(_died, died)
     total = len(files) if isinstance(files, Sized) else None  # iter_files streams: no total, a count
-    return iter(_shown_progress(run_all(function, files, jobs, crashed), total, progress))
+    return iter(_with_progress(run_all(function, files, jobs, crashed), progress, total))
 
 
 def _died(died: Callable[[InputFile, str], R], file: InputFile) -> R:
@@ -549,13 +553,3 @@ def _died(died: Callable[[InputFile, str], R], file: InputFile) -> R:
 
 def _raise_died(file: InputFile) -> NoReturn:
     raise RuntimeError(f"{file.name}: {DIED}")
-
-
-def _shown_progress(items: Iterable[R], total: int | None, progress: bool) -> Iterator[R]:
-    if not progress or (total is not None and total < 2):
-        yield from items
-        return
-    with progress_bar(total) as bar:
-        for item in items:
-            bar.update(1)
-            yield item
