@@ -46,7 +46,7 @@ _CONTEXT = "_Context: "
 
 
 @attrs.define
-class _Index:
+class _LiveIndex:
     """What the archive's look-ups need, kept up to date file by file: headlines and dates, links, tags."""
 
     root: str
@@ -56,7 +56,7 @@ class _Index:
     tags: collections.Counter[str] = attrs.field(factory=collections.Counter)
 
     @classmethod
-    def of(cls, root: str) -> _Index:
+    def of(cls, root: str) -> _LiveIndex:
         index = cls(root)
         for record in Archive(root):
             if record.entry is not None:
@@ -97,10 +97,10 @@ class _Server(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("newsfmt", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.indexes: dict[str, _Index] = {}
+        self.indexes: dict[str, _LiveIndex] = {}
         self.indexing: dict[str, threading.Thread] = {}
 
-    def index(self, root: str) -> _Index | None:
+    def index(self, root: str) -> _LiveIndex | None:
         """The archive's index if it is built; else start building it in the background, and None."""
         if root in self.indexes:
             return self.indexes[root]
@@ -112,7 +112,7 @@ class _Server(LanguageServer):
 
     def _build(self, root: str) -> None:
         try:
-            self.indexes[root] = _Index.of(root)
+            self.indexes[root] = _LiveIndex.of(root)
         except Exception as error:  # an archive that cannot be read has no index: look-ups say nothing
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"newsfmt: index: {error}"))
 
