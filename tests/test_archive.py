@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsfmt
 from newsfmt import Archive, Entry, Finding, Fix, ParseError, Record, Related, check, serialize
@@ -650,3 +651,34 @@ def test_an_archive_at_the_file_system_root_gives_archive_paths_from_its_news_fo
     # (Nothing is read but the one file named, which need not exist.)
     record = Archive("/").record("/news/2016/04/8/x.md")
     assert (record.path, record.file) == ("/news/2016/04/8/x.md", "/news/2016/04/8/x.md")
+
+
+_PLACES = [f"/news/2016/04/20/entry-{number}.md" for number in range(4)]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_PLACES), st.none() | s.entries(max_sources=0, max_related=3)), max_size=12))
+def test_an_index_kept_up_to_date_file_by_file_is_the_index_of_what_is_there(
+    changes: list[tuple[str, Entry | None]],
+) -> None:
+    from newsfmt._archive import _Index
+
+    kept, there = _Index(), dict[str, Entry]()
+    for path, entry in changes:  # an entry saved at path, or the file at path removed
+        if entry is None:
+            kept.remove(path)
+            there.pop(path, None)
+        else:
+            kept.add(path, entry)
+            there[path] = entry
+    built = _Index.of(Record(path, path, entry) for path, entry in sorted(there.items()))
+
+    def shown(index: _Index) -> tuple[object, ...]:
+        return (
+            index.headlines,
+            dict(sorted(index.graph.items())),
+            {target: paths for target, paths in index.backlinks.items() if paths},
+            {tag: paths for tag, paths in index.tagged.items() if paths},
+            sorted(index.tags.items()),  # no tag with a count of 0 (Counter equality would ignore one)
+        )
+
+    assert shown(kept) == shown(built)

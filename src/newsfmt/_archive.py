@@ -343,27 +343,47 @@ def _map_one(function: Callable[[Entry], R], file: InputFile) -> tuple[bool, R |
     return True, function(entry)
 
 
-@attrs.frozen
+@attrs.define
 class _Index:
-    """What the whole-archive look-ups need, from one pass: the graph, backlinks and tags."""
+    """What the whole-archive look-ups need: headlines, the link graph, backlinks and tags.
 
-    graph: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
-    backlinks: dict[str, set[str]]
-    tagged: dict[str, set[str]]
-    tags: collections.Counter[str]
+    An ``Archive`` builds it in one pass; the language server keeps its own up to
+    date file by file (``add``, ``remove``).
+    """
+
+    headlines: dict[str, tuple[datetime.date, str]] = attrs.field(factory=dict)
+    graph: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = attrs.field(factory=dict)
+    backlinks: dict[str, set[str]] = attrs.field(factory=dict)
+    tagged: dict[str, set[str]] = attrs.field(factory=dict)
+    tags: collections.Counter[str] = attrs.field(factory=collections.Counter)
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> _Index:
-        graph: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
-        backlinks: dict[str, set[str]] = {}
-        tagged: dict[str, set[str]] = {}
-        tags: collections.Counter[str] = collections.Counter()
+        index = cls()
         for record in records:
             assert record.entry is not None
-            graph[record.path] = tuple((item.path, item.context) for item in record.entry.related)
-            for item in record.entry.related:
-                backlinks.setdefault(item.path, set()).add(record.path)
-                tags.update(item.context)
-                for tag in item.context:
-                    tagged.setdefault(tag, set()).add(record.path)
-        return cls(graph, backlinks, tagged, tags)
+            index.add(record.path, record.entry)
+        return index
+
+    def add(self, path: str, entry: Entry) -> None:
+        """The entry at ``path``, in place of what the index held there."""
+        self.remove(path)
+        self.headlines[path] = (entry.date, entry.headline)
+        self.graph[path] = links = tuple((item.path, item.context) for item in entry.related)
+        for target, context in links:
+            self.backlinks.setdefault(target, set()).add(path)
+            self.tags.update(context)
+            for tag in context:
+                self.tagged.setdefault(tag, set()).add(path)
+
+    def remove(self, path: str) -> None:
+        """Nothing at ``path`` any more: its headline, links and their tags leave the index."""
+        self.headlines.pop(path, None)
+        links = self.graph.pop(path, ())
+        for target, context in links:
+            self.backlinks[target].discard(path)
+            self.tags.subtract(context)
+            for tag in context:
+                self.tagged[tag].discard(path)
+        if links:
+            self.tags += collections.Counter()  # drop the tags no item carries any more

@@ -10,8 +10,6 @@ archive, built in a background thread. Start it with ``newsfmt lsp`` (stdio).
 
 from __future__ import annotations
 
-import collections
-import datetime
 import functools
 import inspect
 import os
@@ -29,9 +27,9 @@ try:
 except ImportError as error:  # pragma: no cover - the message is tested in a process without pygls
     raise ImportError(f'newsfmt.lsp needs pygls 2 and lsprotocol: pip install "newsfmt[lsp]" ({error})') from None
 
-import attrs
 
 from . import MAX_FILE_SIZE, RULES, Archive, Entry, Finding, ParseError, __version__, check, find_settings, plan_move
+from ._archive import _Index
 from ._fix import archive_path, fixed_entry
 from ._journal import archive_root
 from ._parser import parse, split_lines
@@ -45,51 +43,22 @@ _LINK = re.compile(r"\]\((/news/[^)\s]*\.md)\)")
 _CONTEXT = "_Context: "
 
 
-@attrs.define
-class _LiveIndex:
-    """What the archive's look-ups need, kept up to date file by file: headlines and dates, links, tags."""
+def _index_of(root: str) -> _Index:
+    """The index of the archive at ``root``: its entries' headlines, links and tags."""
+    return _Index.of(record for record in Archive(root) if record.entry is not None)
 
-    root: str
-    headlines: dict[str, tuple[datetime.date, str]] = attrs.field(factory=dict)
-    links: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = attrs.field(factory=dict)
-    backlinks: dict[str, set[str]] = attrs.field(factory=lambda: collections.defaultdict(set))
-    tags: collections.Counter[str] = attrs.field(factory=collections.Counter)
 
-    @classmethod
-    def of(cls, root: str) -> _LiveIndex:
-        index = cls(root)
-        for record in Archive(root):
-            if record.entry is not None:
-                index.add(record.path, record.entry)
-        return index
-
-    def add(self, path: str, entry: Entry) -> None:
-        """The entry at ``path``, in place of what the index held there."""
-        self.remove(path)
-        self.headlines[path] = (entry.date, entry.headline)
-        self.links[path] = tuple((item.path, item.context) for item in entry.related)
-        for target, context in self.links[path]:
-            self.backlinks[target].add(path)
-            self.tags.update(context)
-
-    def remove(self, path: str) -> None:
-        self.headlines.pop(path, None)
-        for target, context in self.links.pop(path, ()):
-            self.backlinks[target].discard(path)
-            self.tags.subtract(context)
-        self.tags += collections.Counter()  # drop the tags no item carries any more
-
-    def update(self, file: str) -> None:
-        """The file as it is on disk now: its entry, or nothing when it is gone or no entry."""
-        path = archive_path(file)
-        try:
-            entry = Archive(self.root).get(path)
-        except (ParseError, ValueError, OSError):
-            entry = None
-        if entry is None:
-            self.remove(path)
-        else:
-            self.add(path, entry)
+def _update(index: _Index, root: str, file: str) -> None:
+    """The file as it is on disk now: its entry, or nothing when it is gone or no entry."""
+    path = archive_path(file)
+    try:
+        entry = Archive(root).get(path)
+    except (ParseError, ValueError, OSError):
+        entry = None
+    if entry is None:
+        index.remove(path)
+    else:
+        index.add(path, entry)
 
 
 class _Server(LanguageServer):
@@ -97,10 +66,10 @@ class _Server(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("newsfmt", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.indexes: dict[str, _LiveIndex] = {}
+        self.indexes: dict[str, _Index] = {}
         self.indexing: dict[str, threading.Thread] = {}
 
-    def index(self, root: str) -> _LiveIndex | None:
+    def index(self, root: str) -> _Index | None:
         """The archive's index if it is built; else start building it in the background, and None."""
         if root in self.indexes:
             return self.indexes[root]
@@ -112,7 +81,7 @@ class _Server(LanguageServer):
 
     def _build(self, root: str) -> None:
         try:
-            self.indexes[root] = _LiveIndex.of(root)
+            self.indexes[root] = _index_of(root)
         except Exception as error:  # an archive that cannot be read has no index: look-ups say nothing
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"newsfmt: index: {error}"))
 
@@ -191,16 +160,17 @@ def create_server() -> LanguageServer:
         root = archive_root(document.path)
         index = server.indexes.get(root)
         if index is not None:  # the saved entry's headline and links, as the index knows them now
-            index.update(document.path)
+            _update(index, root, document.path)
 
     @feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(params: types.DidChangeWatchedFilesParams) -> None:
         for change in params.changes:
             file = to_fs_path(change.uri)
             if file and file.endswith(".md") and not file.endswith(os.sep + "index.md"):
-                index = server.indexes.get(archive_root(file))
+                root = archive_root(file)
+                index = server.indexes.get(root)
                 if index is not None:
-                    index.update(file)
+                    _update(index, root, file)
 
     @feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
     def document_link(params: types.DocumentLinkParams) -> list[types.DocumentLink]:
