@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import newsfmt
@@ -656,7 +656,21 @@ def test_an_archive_at_the_file_system_root_gives_archive_paths_from_its_news_fo
 _PLACES = [f"/news/2016/04/20/entry-{number}.md" for number in range(4)]
 
 
+def _linking(headline: str, *links: tuple[str, tuple[str, ...]]) -> Entry:
+    related = [Related(title="T", path=target, context=context) for target, context in links]
+    return Entry(date=datetime.date(2016, 4, 20), headline=headline, related=related)
+
+
+_SAVED_TWICE_AND_REMOVED = [  # a second save at a path replaces the first; a removal leaves the others' tags
+    (_PLACES[0], _linking("First", (_PLACES[1], ("NATO", "Russia")))),
+    (_PLACES[0], _linking("Second", (_PLACES[2], ("NATO",)))),
+    (_PLACES[1], _linking("Third", (_PLACES[2], ("Ukraine",)))),
+    (_PLACES[1], None),
+]
+
+
 @given(st.lists(st.tuples(st.sampled_from(_PLACES), st.none() | s.entries(max_sources=0, max_related=3)), max_size=12))
+@example(_SAVED_TWICE_AND_REMOVED)
 def test_an_index_kept_up_to_date_file_by_file_is_the_index_of_what_is_there(
     changes: list[tuple[str, Entry | None]],
 ) -> None:
@@ -681,4 +695,19 @@ def test_an_index_kept_up_to_date_file_by_file_is_the_index_of_what_is_there(
             sorted(index.tags.items()),  # no tag with a count of 0 (Counter equality would ignore one)
         )
 
-    assert shown(kept) == shown(built)
+    backlinks: dict[str, set[str]] = {}
+    tagged: dict[str, set[str]] = {}
+    for path, entry in there.items():
+        for item in entry.related:
+            backlinks.setdefault(item.path, set()).add(path)
+            for tag in item.context:
+                tagged.setdefault(tag, set()).add(path)
+    tags = collections.Counter(tag for entry in there.values() for item in entry.related for tag in item.context)
+    truth = (
+        {path: (entry.date, entry.headline) for path, entry in there.items()},
+        {path: tuple((item.path, item.context) for item in entry.related) for path, entry in sorted(there.items())},
+        backlinks,
+        tagged,
+        sorted(tags.items()),
+    )
+    assert shown(kept) == shown(built) == truth
