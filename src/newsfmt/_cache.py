@@ -6,8 +6,8 @@ folder's absolute path::
 
     .newsfmt_cache/
         .gitignore, CACHEDIR.TAG      (so that git and backup tools pass it over)
-        0.1.0-2/.lock                 (held while a shard is written)
-        0.1.0-2/3f2a...c1.json        {"folder": "/abs/news/2016/04/20", "files": {"nato.md": RECORD, ...}}
+        0.1.0-3/.lock                 (held while a shard is written)
+        0.1.0-3/3f2a...c1.json        {"folder": "/abs/news/2016/04/20", "files": {"nato.md": RECORD, ...}}
 
 A record is the BLAKE2b hash of the file's bytes and what ``local_check`` found:
 the findings that depend on the file's text and path alone (with the NF4xx ones
@@ -15,10 +15,10 @@ when they were asked for), and its related links (with their titles and the
 headline when NF307 was asked for). It keeps the file's status too (size, times
 of the last change and inode, as ``signature`` gives them): while the file's
 status is the same, the record serves it without reading it, as git's index
-serves ``git status``; a file whose status changed is read, and the hash decides. The findings that depend on
-the rest of the archive (NF303, NF306, NF308) and on other files (NF307) are
-worked out again on every run from the folders as they are, so a change to
-another file is never hidden by the cache.
+serves ``git status``; a file whose status changed is read, and the hash decides.
+The findings that depend on the rest of the archive (NF303, NF306, NF308) and on
+other files (NF307) are worked out again on every run from the folders as they
+are, so a change to another file is never hidden by the cache.
 
 The cache is a help, never a source of truth: a shard that cannot be read, is
 not JSON or not of the expected shape is ignored and rebuilt. A shard is written
