@@ -306,12 +306,13 @@ def _records(cache: Path) -> dict[str, list[object]]:
 def test_a_file_whose_status_is_unchanged_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import newsfmt._cache
 
+    monkeypatch.setattr(newsfmt._cache, "SETTLED", 10**15)  # every file changed "just now": none signed
     root, cache = tmp_path / "archive", tmp_path / "cache"
     target = _entry(root, "Target")
     _entry(root, "Linking", [("Target", target), ("Gone", "/news/2016/04/20/gone.md")])
     expected = _check([str(root)], cache)
     assert [line.split(": ")[2].split()[0] for line in expected] == ["NF303"]
-    assert all(record[5] is None for record in _records(cache).values())  # files changed just now: no signature
+    assert all(record[5] is None for record in _records(cache).values())
     monkeypatch.setattr(newsfmt._cache, "SETTLED", 0)  # from here on, a file's status vouches for it at once
     assert _check([str(root)], cache) == expected  # read, hashed: the records now signed
     assert all(isinstance(record[5], list) for record in _records(cache).values())

@@ -20,7 +20,7 @@ from ._rules import Selection
 
 if TYPE_CHECKING:
     from ._baseline import Baseline
-    from ._cache import Shard
+    from ._cache import Shard, Signature
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -463,7 +463,7 @@ def _check_one(
 
 
 def _checked(
-    selection: Selection, file: InputFile, text: str, data: bytes, shard: Shard | None, status: list[int] | None
+    selection: Selection, file: InputFile, text: str, data: bytes, shard: Shard | None, status: Signature | None
 ) -> tuple[list[Finding], Links | None]:
     """What ``local_check`` finds in the file: from its record when its bytes are the recorded ones, else found."""
     if shard is None:
