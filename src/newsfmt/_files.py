@@ -28,7 +28,7 @@ SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".n
 
 
 def walk(
-    top: str, exclude: Sequence[str] = (), skip: Callable[[str, str], bool] | None = None
+    top: str, exclude: Sequence[str] = (), skip: Callable[[str], Callable[[str], bool] | None] | None = None
 ) -> Iterator[tuple[str, str | None]]:
     """The entry files under the folder ``top``, lazily, in the order of their sorted paths: (path, problem).
 
@@ -36,7 +36,8 @@ def walk(
     folders named like ``.git``, virtual environments and what ``exclude`` names
     (globs matched against the path and the name) are skipped; symlinked folders
     are not entered, so a loop ends; a folder named ``*.md`` is listed, to be
-    reported rather than searched; ``skip(path, folder)`` true skips a path too. A folder
+    reported rather than searched; ``skip(folder)``, asked once a folder, gives a test
+    of the paths of its items that skips those it is true of (or None: none). A folder
     that cannot be listed is an item whose ``problem`` says why.
     """
     for _, path, problem in _walk(top, exclude, skip):
@@ -44,7 +45,7 @@ def walk(
 
 
 def _walk(
-    top: str, exclude: Sequence[str], skip: Callable[[str, str], bool] | None
+    top: str, exclude: Sequence[str], skip: Callable[[str], Callable[[str], bool] | None] | None
 ) -> Iterator[tuple[str, str, str | None]]:
     """``walk``, each file with its folder: (folder, path, problem)."""
     folder = os.path.normpath(top)
@@ -64,9 +65,10 @@ def _walk(
         items.append((item.name + "/" if is_folder and not item.name.endswith(".md") else item.name, item, is_folder))
     items.sort(key=lambda entry: entry[0])
     start = "" if folder == "." else folder if folder.endswith(os.sep) else folder + os.sep
+    skipped = None if skip is None else skip(folder)
     for key, item, is_folder in items:
         path = start + item.name
-        if (exclude and matches(path, exclude)) or (skip is not None and skip(path, folder)):
+        if (exclude and matches(path, exclude)) or (skipped is not None and skipped(path)):
             continue
         if key.endswith("/"):
             if item.name in SKIPPED_FOLDERS or item.is_symlink() or os.path.exists(os.path.join(path, "pyvenv.cfg")):
@@ -219,18 +221,22 @@ def iter_files(
         if path != "-" and not os.path.isdir(path) and not os.path.lexists(path):
             raise FileNotFoundError(f"{display_path(path)}: no such file or folder")
 
+    last: list[Any] = [None, Settings(), MAX_FILE_SIZE]  # the last file's folder, its settings and size limit
+
     def inputs(
         file: str, name: str, folder: str, place: str | None, data: bytes | None, problem: str | None
     ) -> InputFile:
-        its = settings_of(folder)
-        size = max_file_size or its.max_file_size or MAX_FILE_SIZE
-        return InputFile(file, display_path(name), place, data, problem, size, follow_symlinks, its)
+        if folder != last[0]:  # files come a folder at a time: its settings are looked up once
+            its = settings_of(folder)
+            last[:] = folder, its, max_file_size or its.max_file_size or MAX_FILE_SIZE
+        return InputFile(file, display_path(name), place, data, problem, last[2], follow_symlinks, last[1])
 
-    def configured_out(path: str, folder: str) -> bool:  # a path that its configuration's exclude globs skip
+    def configured_out(folder: str) -> Callable[[str], bool] | None:  # the test of its configuration's exclude globs
         its = settings_of(folder)
         if not its.exclude or its.path is None:
-            return False
-        return matches(os.path.relpath(path, os.path.dirname(its.path)), its.exclude)
+            return None
+        base, globs = os.path.dirname(its.path), its.exclude
+        return lambda path: matches(os.path.relpath(path, base), globs)
 
     def found(path: str) -> Iterator[tuple[str, str, str | None, str | None]]:  # (file, folder, tree, problem)
         if os.path.isdir(path) and not path.endswith(".md"):
@@ -347,16 +353,14 @@ def check_files(
 
     def work() -> Iterator[tuple[Selection, InputFile]]:
         nonlocal keep
+        last: tuple[Settings | None, Selection | None] = (None, None)  # a file's settings and their selection
         for file in files:
-            chosen = file.settings.select if select is None else select
-            ignored = (file.settings.ignore or ()) if ignore is None else ignore
-            if (per_file := file.settings.ignored_in(file.path if file.data is None else file.name)) and not isinstance(
-                ignored, str
-            ):
-                ignored = (*ignored, *per_file)  # as ruff: per-file ignores add to the command line's --ignore
-            if (chosen, ignored) not in selections:
-                selections[chosen, ignored] = Selection.of(chosen, ignored)
-            selection = selections[chosen, ignored]
+            if file.settings is last[0] and not file.settings.per_file_ignores:
+                selection = last[1]  # the same settings as the last file's, with no per-file ignores: its selection
+            else:
+                selection = _selection(file, select, ignore, selections)
+                last = file.settings, selection
+            assert selection is not None
             keep = keep or selection.titles
             if keep:
                 selection_of[file.name] = selection
@@ -390,6 +394,24 @@ def check_files(
     return iter(baseline.apply(found(), wanted))
 
 
+def _selection(
+    file: InputFile,
+    select: str | tuple[str, ...] | None,
+    ignore: str | tuple[str, ...] | None,
+    selections: dict[tuple[object, object], Selection],
+) -> Selection:
+    """The codes checked in the file: ``select`` and ``ignore``, or its settings' where they are None."""
+    chosen = file.settings.select if select is None else select
+    ignored = (file.settings.ignore or ()) if ignore is None else ignore
+    if (per_file := file.settings.ignored_in(file.path if file.data is None else file.name)) and not isinstance(
+        ignored, str
+    ):
+        ignored = (*ignored, *per_file)  # as ruff: per-file ignores add to the command line's --ignore
+    if (chosen, ignored) not in selections:
+        selections[chosen, ignored] = Selection.of(chosen, ignored)
+    return selections[chosen, ignored]
+
+
 CHUNK = 256  # files a worker checks at a time: fewer trips between processes, a shard of the cache read once
 
 
@@ -406,7 +428,7 @@ def _chunks(work: Iterable[tuple[Selection, InputFile]], size: int) -> Iterator[
     limit = next(limits)
     folder = None
     for item in work:
-        here = os.path.dirname(item[1].path)
+        here = item[1].path.rpartition(os.sep)[0]  # its folder, as far as telling folders apart goes
         if len(chunk) >= limit and (here != folder or limit < size or len(chunk) >= 4 * size):
             yield chunk
             chunk, limit = [], next(limits)
