@@ -391,3 +391,18 @@ def test_a_record_whose_signature_is_not_the_files_is_checked_by_its_hash(
         shard.write_text(json.dumps(data), encoding="utf-8")
         assert _check([str(root)], cache) == []
         assert _records(cache)["target.md"][5] == signed  # the hash matched: signed again
+
+
+def test_the_command_signs_the_records_of_files_that_settled(tmp_path: Path) -> None:
+    import time
+
+    root, cache = tmp_path / "archive", tmp_path / "cache"
+    _entry(root, "Target")
+    command = [sys.executable, "-m", "newsfmt", "validate", "-q", "--cache-dir", str(cache), str(root)]
+    subprocess.run(command, check=True)
+    assert _records(cache)["target.md"][5] is None  # written just now: its status does not vouch for it yet
+    time.sleep(2.1)  # SETTLED, the command's own
+    subprocess.run(command, check=True)
+    status = (root / "news/2016/04/20/target.md").lstat()
+    signed = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+    assert _records(cache)["target.md"][5] == signed
