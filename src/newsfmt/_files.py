@@ -221,15 +221,12 @@ def iter_files(
         if path != "-" and not os.path.isdir(path) and not os.path.lexists(path):
             raise FileNotFoundError(f"{display_path(path)}: no such file or folder")
 
-    last: list[Any] = [None, Settings(), MAX_FILE_SIZE]  # the last file's folder, its settings and size limit
-
     def inputs(
         file: str, name: str, folder: str, place: str | None, data: bytes | None, problem: str | None
     ) -> InputFile:
-        if folder != last[0]:  # files come a folder at a time: its settings are looked up once
-            its = settings_of(folder)
-            last[:] = folder, its, max_file_size or its.max_file_size or MAX_FILE_SIZE
-        return InputFile(file, display_path(name), place, data, problem, last[2], follow_symlinks, last[1])
+        its = settings_of(folder)
+        size = max_file_size or its.max_file_size or MAX_FILE_SIZE
+        return InputFile(file, display_path(name), place, data, problem, size, follow_symlinks, its)
 
     def configured_out(folder: str) -> Callable[[str], bool] | None:  # the test of its configuration's exclude globs
         its = settings_of(folder)
