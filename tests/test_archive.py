@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -711,3 +712,24 @@ def test_an_index_kept_up_to_date_file_by_file_is_the_index_of_what_is_there(
         sorted(tags.items()),
     )
     assert shown(kept) == shown(built) == truth
+
+
+def test_an_index_update_reads_the_file_as_it_is_now(tmp_path: Path) -> None:
+    archive_ = Archive(archive(tmp_path))
+    index = archive_._built()
+    a, b = "/" + A_PATH, "/" + B_PATH
+    assert index.headlines[a] == (A.date, A.headline) and index.backlinks[b] == {a}
+    retitled = attrs.evolve(A, headline="NATO will meet Russia again", related=[])
+    (tmp_path / A_PATH).write_text(serialize(retitled), encoding="utf-8")
+    index.update(archive_, a)  # changed: its new headline, and its link to b gone
+    assert index.headlines[a] == (A.date, retitled.headline) and index.backlinks[b] == set()
+    (tmp_path / A_PATH).write_text("# no entry\n", encoding="utf-8")
+    index.update(archive_, a)  # no entry any more: out of the index
+    assert a not in index.headlines and a not in index.graph
+    index.update(archive_, a)  # still none: nothing to forget twice
+    index.add(a, A)
+    (tmp_path / A_PATH).unlink()
+    index.update(archive_, a)  # gone
+    assert a not in index.headlines and index.backlinks[b] == set() and index.tags == collections.Counter()
+    index.update(archive_, "/../outside.md")  # a path out of the archive: nothing, and no error
+    assert sorted(index.headlines) == [b]

@@ -376,6 +376,17 @@ class _Index:
             for tag in context:
                 self.tagged.setdefault(tag, set()).add(path)
 
+    def update(self, archive: Archive, path: str) -> None:
+        """The archive path ``path`` as it is on disk now: its entry, or nothing when it is gone or is no entry."""
+        try:
+            entry = archive.get(path)
+        except (ParseError, ValueError, OSError):  # a file that is no entry, or cannot be read: not in the index
+            entry = None
+        if entry is None:
+            self.remove(path)
+        else:
+            self.add(path, entry)
+
     def remove(self, path: str) -> None:
         """Nothing at ``path`` any more: its headline, links and their tags leave the index."""
         self.headlines.pop(path, None)

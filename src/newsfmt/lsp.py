@@ -43,24 +43,6 @@ _LINK = re.compile(r"\]\((/news/[^)\s]*\.md)\)")
 _CONTEXT = "_Context: "
 
 
-def _index_of(root: str) -> _Index:
-    """The index of the archive at ``root``: its entries' headlines, links and tags."""
-    return _Index.of(record for record in Archive(root) if record.entry is not None)
-
-
-def _update(index: _Index, root: str, file: str) -> None:
-    """The file as it is on disk now: its entry, or nothing when it is gone or no entry."""
-    path = archive_path(file)
-    try:
-        entry = Archive(root).get(path)
-    except (ParseError, ValueError, OSError):
-        entry = None
-    if entry is None:
-        index.remove(path)
-    else:
-        index.add(path, entry)
-
-
 class _Server(LanguageServer):
     """The server, with the archive indexes it keeps, by the folder that holds ``news/``."""
 
@@ -81,7 +63,7 @@ class _Server(LanguageServer):
 
     def _build(self, root: str) -> None:
         try:
-            self.indexes[root] = _index_of(root)
+            self.indexes[root] = Archive(root)._built()  # the Archive's own index, kept up to date here
         except Exception as error:  # an archive that cannot be read has no index: look-ups say nothing
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"newsfmt: index: {error}"))
 
@@ -160,7 +142,7 @@ def create_server() -> LanguageServer:
         root = archive_root(document.path)
         index = server.indexes.get(root)
         if index is not None:  # the saved entry's headline and links, as the index knows them now
-            _update(index, root, document.path)
+            index.update(Archive(root), archive_path(document.path))
 
     @feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(params: types.DidChangeWatchedFilesParams) -> None:
@@ -170,7 +152,7 @@ def create_server() -> LanguageServer:
                 root = archive_root(file)
                 index = server.indexes.get(root)
                 if index is not None:
-                    _update(index, root, file)
+                    index.update(Archive(root), archive_path(file))
 
     @feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
     def document_link(params: types.DocumentLinkParams) -> list[types.DocumentLink]:
